@@ -1,0 +1,50 @@
+package netex
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// DaytimeString formats t as the tutorial's daytime line, M/D/YYYY H:M:S with no
+// zero padding, e.g. 11/24/2026 17:19:7.
+func DaytimeString(t time.Time) string {
+	return fmt.Sprintf("%d/%d/%d %d:%d:%d", int(t.Month()), t.Day(), t.Year(), t.Hour(), t.Minute(), t.Second())
+}
+
+// hostPort prints an address as H:P.
+func hostPort(a netip.AddrPort) string { return fmt.Sprintf("%s:%d", a.Addr(), a.Port()) }
+
+// hostPortList prints an address as the Lisp list (H P).
+func hostPortList(a netip.AddrPort) string { return fmt.Sprintf("(%s %d)", a.Addr(), a.Port()) }
+
+// listenServer is the servers' common prologue: make a passive socket,
+// print it, bind it to the Env's bind address and port with SO_REUSEADDR,
+// listen with backlog 5, printing each step as the tutorial does. On an
+// error the socket is returned too, still open, for the caller to close.
+func listenServer(t *Thread) (*Socket, error) {
+	s, err := t.Env.MakeSocket(true)
+	if err != nil {
+		return nil, err
+	}
+	t.Printf("Created socket: %s[fd=%d]\n", s, s.FD())
+	if err := s.Bind(t.Env.Bind, t.Env.Port); err != nil {
+		return s, err
+	}
+	t.Printf("Bound socket: %s\n", s)
+	if err := s.Listen(5); err != nil {
+		return s, err
+	}
+	t.Printf("Listening on socket bound to: %s\n", hostPort(s.LocalAddr()))
+	return s, nil
+}
+
+// connectClient makes an active socket and connects it to the Env's host
+// and port. On an error the socket is returned too, still open.
+func connectClient(t *Thread) (*Socket, error) {
+	s, err := t.Env.MakeSocket(false)
+	if err != nil {
+		return nil, err
+	}
+	return s, s.Connect(t.Ctx, t.Env.Host, t.Env.Port)
+}

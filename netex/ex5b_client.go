@@ -1,0 +1,6 @@
+package netex
+
+import "errors"
+
+// runEx5bClient is not ported yet.
+func runEx5bClient(t *Thread) (bool, error) { return false, errors.New("not ported yet") }

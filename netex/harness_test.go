@@ -1,0 +1,194 @@
+package netex
+
+import (
+	"context"
+	"os"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// testTimeout bounds every wait in these tests.
+const testTimeout = 10 * time.Second
+
+// output collects what a Run prints, line by line, and lets a test wait
+// for a line.
+type output struct {
+	mu      sync.Mutex
+	lines   []string
+	changed chan struct{}
+}
+
+func newOutput() *output { return &output{changed: make(chan struct{})} }
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, l := range strings.SplitAfter(string(p), "\n") {
+		if l != "" {
+			o.lines = append(o.lines, strings.TrimSuffix(l, "\n"))
+		}
+	}
+	close(o.changed)
+	o.changed = make(chan struct{})
+	return len(p), nil
+}
+
+// Lines returns a copy of the lines so far.
+func (o *output) Lines() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]string(nil), o.lines...)
+}
+
+// waitFor waits until a line matching pattern has been printed and
+// returns its index.
+func (o *output) waitFor(t testing.TB, pattern string) int {
+	t.Helper()
+	re := regexp.MustCompile(pattern)
+	deadline := time.After(testTimeout)
+	for {
+		o.mu.Lock()
+		for i, l := range o.lines {
+			if re.MatchString(l) {
+				o.mu.Unlock()
+				return i
+			}
+		}
+		ch := o.changed
+		o.mu.Unlock()
+		select {
+		case <-ch:
+		case <-deadline:
+			t.Fatalf("no line matching %q within %v; got:\n%s", pattern, testTimeout, strings.Join(o.Lines(), "\n"))
+		}
+	}
+}
+
+// matchLines asserts that got matches the patterns one for one, in order.
+// In a pattern, {H:P} stands for an address and port (and {H/P} for one
+// printed with a slash), {ID} for an identity token, {TIME} for a daytime
+// line and {N} for a number; everything else is literal.
+func matchLines(t testing.TB, got []string, patterns ...string) {
+	t.Helper()
+	if len(got) != len(patterns) {
+		t.Fatalf("got %d lines, want %d:\n%s", len(got), len(patterns), strings.Join(got, "\n"))
+	}
+	for i, p := range patterns {
+		if !linePattern(p).MatchString(got[i]) {
+			t.Fatalf("line %d = %q, want pattern %q; all lines:\n%s", i, got[i], p, strings.Join(got, "\n"))
+		}
+	}
+}
+
+var patternTokens = strings.NewReplacer(
+	`\{H:P\}`, `\d+\.\d+\.\d+\.\d+:\d+`,
+	`\{H/P\}`, `\d+\.\d+\.\d+\.\d+/\d+`,
+	`\{ID\}`, `\{[0-9A-F]+\}`,
+	`\{TIME\}`, `\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{1,2}:\d{1,2}`,
+	`\{N\}`, `\d+`,
+)
+
+// linePattern compiles a matchLines pattern into an anchored regexp.
+func linePattern(p string) *regexp.Regexp {
+	return regexp.MustCompile("^" + patternTokens.Replace(regexp.QuoteMeta(p)) + "$")
+}
+
+// start runs the named example with loopback defaults and stops it when
+// the test ends, if it is still running.
+func start(t testing.TB, name string, cfg Config) (*Run, *output) {
+	t.Helper()
+	ex, ok := Lookup(name)
+	if !ok {
+		t.Fatalf("no example %q", name)
+	}
+	out := newOutput()
+	cfg.Out = out
+	if cfg.Bind == "" {
+		cfg.Bind = "127.0.0.1"
+	}
+	if cfg.Host == "" {
+		cfg.Host = "127.0.0.1"
+	}
+	r, err := Start(context.Background(), ex, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Stop)
+	return r, out
+}
+
+// startServer runs a server on an ephemeral loopback port and waits until
+// it listens, returning the port.
+func startServer(t testing.TB, name string) (*Run, *output, int) {
+	t.Helper()
+	r, out := start(t, name, Config{Port: 0})
+	select {
+	case <-r.Listening():
+	case <-time.After(testTimeout):
+		t.Fatalf("%s did not listen", name)
+	}
+	a, ok := r.Addr()
+	if !ok {
+		t.Fatalf("%s ended without listening: %v\n%s", name, r.Result(), strings.Join(out.Lines(), "\n"))
+	}
+	return r, out, int(a.Port())
+}
+
+// wait waits for r to end and returns its result.
+func wait(t testing.TB, r *Run) Result {
+	t.Helper()
+	select {
+	case <-r.Done():
+		return r.Result()
+	case <-time.After(testTimeout):
+		t.Fatalf("%s did not end", r.Example().Name)
+		return Result{}
+	}
+}
+
+// leakCheck records the goroutine and fd counts now and, when the test
+// ends, checks that they came back (goroutines take a moment to exit
+// after signalling that they are done, so that check polls to a deadline).
+func leakCheck(t testing.TB) {
+	t.Helper()
+	g0, f0 := runtime.NumGoroutine(), openFDs(t)
+	t.Cleanup(func() {
+		deadline := time.Now().Add(testTimeout)
+		for {
+			g, f := runtime.NumGoroutine(), openFDs(t)
+			if g <= g0 && f <= f0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				buf := make([]byte, 1<<20)
+				buf = buf[:runtime.Stack(buf, true)]
+				t.Fatalf("leak: goroutines %d -> %d, fds %d -> %d\n%s", g0, g, f0, f, buf)
+			}
+			runtime.Gosched()
+			time.Sleep(time.Millisecond)
+		}
+	})
+}
+
+func openFDs(t testing.TB) int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents)
+}
+
+func TestPatternTokens(t *testing.T) {
+	matchLines(t, []string{"Got a connection from 127.0.0.1:4242!", "#<THREAD \"X\" RUNNING {1002000103}>"},
+		"Got a connection from {H:P}!", `#<THREAD "X" RUNNING {ID}>`)
+	if linePattern("a {H:P}").MatchString("a 1.2.3.4") {
+		t.Fatal("{H:P} matched an address without a port")
+	}
+	if linePattern("RUNNING {N}").MatchString("RU3NI3G 4") {
+		t.Fatal("a literal N was taken for a number")
+	}
+}

@@ -1,0 +1,174 @@
+package netex
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// DefaultHost and DefaultPort are the tutorial's *host* and *port*.
+const (
+	DefaultHost = "localhost"
+	DefaultPort = 9999
+)
+
+// LineSource is an example's standard input. ReadLine returns io.EOF at
+// the end of input and ctx's error once ctx ends.
+type LineSource interface {
+	ReadLine(ctx context.Context) (string, error)
+}
+
+// Config is what a caller gives an example to run with.
+type Config struct {
+	Host  string     // clients connect to it; "" means DefaultHost
+	Port  int        // used as given: 0 makes a server take an ephemeral port
+	Bind  string     // servers bind to it; "" means 0.0.0.0
+	Out   io.Writer  // receives whole lines, one or more per Write
+	Stdin LineSource // nil means standard input is at end-of-file
+}
+
+// Result is how a Run ended.
+type Result struct {
+	Value   bool  // the example's return value, T or NIL
+	Err     error // an unhandled condition or a *PanicError; nil if none
+	Stopped bool  // the Run was stopped before the example returned
+}
+
+// Lisp shows the return value as a Lisp REPL prints it.
+func (r Result) Lisp() string {
+	if r.Value {
+		return "T"
+	}
+	return "NIL"
+}
+
+// Run is one running example.
+type Run struct {
+	ex      *Example
+	env     *Env
+	main    *Thread
+	started time.Time
+
+	outMu sync.Mutex
+	out   io.Writer
+
+	mu       sync.Mutex
+	addr     netip.AddrPort
+	listened bool
+	listenCh chan struct{}
+	done     chan struct{}
+	res      Result
+}
+
+// Start runs ex in the background. Cancelling ctx stops it as Stop does.
+func Start(ctx context.Context, ex *Example, cfg Config) (*Run, error) {
+	bind := netip.IPv4Unspecified()
+	if cfg.Bind != "" {
+		a, err := netip.ParseAddr(cfg.Bind)
+		if err != nil || !a.Is4() {
+			return nil, fmt.Errorf("bind address %q is not an IPv4 address", cfg.Bind)
+		}
+		bind = a
+	}
+	if cfg.Host == "" {
+		cfg.Host = DefaultHost
+	}
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
+	r := &Run{ex: ex, out: cfg.Out, started: time.Now(), listenCh: make(chan struct{}), done: make(chan struct{})}
+	r.env = &Env{Host: cfg.Host, Port: cfg.Port, Bind: bind, Stdin: cfg.Stdin, run: r}
+	var val bool
+	var err error
+	r.main = r.env.start("run-"+ex.Name, ctx, func(t *Thread) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = panicError(p)
+			}
+		}()
+		val, err = ex.Run(t)
+	})
+	go func() {
+		<-r.main.done
+		r.env.teardown()
+		stopped := errors.Is(err, Interrupted)
+		if stopped {
+			err = nil
+		}
+		r.mu.Lock()
+		r.res = Result{Value: val, Err: err, Stopped: stopped}
+		r.mu.Unlock()
+		r.markListening(netip.AddrPort{}, false)
+		close(r.done)
+	}()
+	return r, nil
+}
+
+// Example returns the example being run.
+func (r *Run) Example() *Example { return r.ex }
+
+// Started returns when the Run began.
+func (r *Run) Started() time.Time { return r.started }
+
+// Done is closed when the example has ended and everything it opened is
+// closed.
+func (r *Run) Done() <-chan struct{} { return r.done }
+
+// Result returns how the Run ended. It is valid once Done is closed.
+func (r *Run) Result() Result {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.res
+}
+
+// Stop interrupts the example and returns once its cleanup has run and
+// printed and nothing it opened remains.
+func (r *Run) Stop() {
+	r.main.cancel()
+	<-r.done
+}
+
+// Listening is closed once a server listens, or once the Run ends.
+func (r *Run) Listening() <-chan struct{} { return r.listenCh }
+
+// Addr returns the address a server listens on, and whether it listens.
+func (r *Run) Addr() (netip.AddrPort, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.addr, r.listened && r.addr.IsValid()
+}
+
+func (r *Run) markListening(a netip.AddrPort, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.listened {
+		return
+	}
+	r.listened = true
+	if ok {
+		r.addr = a
+	}
+	close(r.listenCh)
+}
+
+// emit sends whole lines to the caller's writer, one Write at a time.
+func (r *Run) emit(p []byte) {
+	r.outMu.Lock()
+	defer r.outMu.Unlock()
+	r.out.Write(p)
+}
+
+// Threads returns the print forms of the example's live threads, its main
+// thread first.
+func (r *Run) Threads() []string { return r.env.threadNames() }
+
+// Handlers lists the descriptors registered in the example's event bases
+// and the events each has a handler for.
+func (r *Run) Handlers() []FDHandlers { return r.env.handlers() }
+
+// Conns returns how many of the example's connected sockets are open.
+func (r *Run) Conns() int { return r.env.conns() }

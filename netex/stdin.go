@@ -1,0 +1,102 @@
+package netex
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"strings"
+	"sync"
+)
+
+// StdinPipe is a LineSource fed by its owner: Send queues a line without
+// ever blocking, Close marks the end of input. The shell uses one per
+// session for send and eof.
+type StdinPipe struct {
+	mu     sync.Mutex
+	lines  []string
+	closed bool
+	ready  chan struct{} // closed and replaced when lines or closed change
+}
+
+// NewStdinPipe returns an empty, open pipe.
+func NewStdinPipe() *StdinPipe { return &StdinPipe{ready: make(chan struct{})} }
+
+// Send queues line. It reports false if the pipe is already closed.
+func (p *StdinPipe) Send(line string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	p.lines = append(p.lines, line)
+	p.signal()
+	return true
+}
+
+// Close ends the input: once the queued lines are read, ReadLine returns
+// io.EOF.
+func (p *StdinPipe) Close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.closed {
+		p.closed = true
+		p.signal()
+	}
+}
+
+// Closed reports whether Close has been called.
+func (p *StdinPipe) Closed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
+}
+
+func (p *StdinPipe) signal() {
+	close(p.ready)
+	p.ready = make(chan struct{})
+}
+
+// ReadLine returns the next queued line, waiting for one if needed.
+func (p *StdinPipe) ReadLine(ctx context.Context) (string, error) {
+	for {
+		p.mu.Lock()
+		if len(p.lines) > 0 {
+			l := p.lines[0]
+			p.lines[0] = ""
+			p.lines = p.lines[1:]
+			p.mu.Unlock()
+			return l, nil
+		}
+		if p.closed {
+			p.mu.Unlock()
+			return "", io.EOF
+		}
+		ready := p.ready
+		p.mu.Unlock()
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
+}
+
+// Feed copies r's lines into p, stripping CR, and closes p at r's end.
+// It runs until r ends, so give it a reader that ends or that nobody
+// minds leaving blocked (a process's standard input).
+func (p *StdinPipe) Feed(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		p.Send(strings.TrimSuffix(sc.Text(), "\r"))
+	}
+	p.Close()
+}
+
+// Lines returns a closed pipe holding lines, for batch input.
+func Lines(lines ...string) *StdinPipe {
+	p := NewStdinPipe()
+	p.lines = append(p.lines, lines...)
+	p.closed = true
+	return p
+}

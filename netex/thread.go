@@ -1,0 +1,136 @@
+package netex
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+	"sync"
+)
+
+// Thread is a named goroutine of an example, the Go form of a Bordeaux
+// thread. Its Ctx ends when the thread is destroyed (or, for an example's
+// main thread, when the Run is stopped); every blocking socket, standard
+// input and dispatch call made with Ctx is then interrupted, so the
+// thread's deferred cleanup runs and prints.
+type Thread struct {
+	// Ctx is the thread's context; pass it to every blocking call.
+	Ctx context.Context
+	// Out is where the thread prints. It is line-buffered: whole lines
+	// reach the Run's output, a partial line waits for its end.
+	Out io.Writer
+	// Env is the example's environment: its settings and its resources.
+	Env *Env
+
+	name   string
+	id     string
+	cancel context.CancelFunc
+	done   chan struct{}
+	out    *lineWriter
+}
+
+// Printf prints to the thread's output.
+func (t *Thread) Printf(format string, args ...any) {
+	fmt.Fprintf(t.Out, format, args...)
+}
+
+// Name returns the thread's name, upper-cased as SBCL prints it.
+func (t *Thread) Name() string { return t.name }
+
+// String prints the thread as SBCL does, e.g.
+// #<THREAD "PROCESS-EX4-CLIENT-THREAD" RUNNING {1002000103}>.
+func (t *Thread) String() string {
+	state := "RUNNING"
+	if !t.Alive() {
+		state = "FINISHED"
+	}
+	return fmt.Sprintf("#<THREAD %q %s %s>", t.name, state, t.id)
+}
+
+// Alive reports whether the thread is still running.
+func (t *Thread) Alive() bool {
+	select {
+	case <-t.done:
+		return false
+	default:
+		return true
+	}
+}
+
+// Done is closed when the thread has finished, cleanup included.
+func (t *Thread) Done() <-chan struct{} { return t.done }
+
+// Destroy interrupts the thread and waits until its cleanup has run. It
+// is the Go form of SBCL's destroy-thread: whatever the thread is
+// blocked in returns an Interrupted condition.
+func (t *Thread) Destroy() {
+	t.cancel()
+	<-t.done
+}
+
+// start runs body as a new thread whose context derives from parent.
+func (e *Env) start(name string, parent context.Context, body func(t *Thread)) *Thread {
+	ctx, cancel := context.WithCancel(parent)
+	t := &Thread{Ctx: ctx, Env: e, name: strings.ToUpper(name), id: e.nextID(), cancel: cancel, done: make(chan struct{})}
+	t.out = &lineWriter{emit: e.run.emit}
+	t.Out = t.out
+	e.addThread(t)
+	go func() {
+		defer close(t.done)
+		defer e.removeThread(t)
+		defer t.out.flush()
+		defer cancel()
+		body(t)
+	}()
+	return t
+}
+
+// Spawn starts fn as a new named thread of the example. The thread lives
+// until fn returns or it is destroyed; a panic in it is printed and ends
+// only that thread.
+func (e *Env) Spawn(name string, fn func(t *Thread)) *Thread {
+	return e.start(name, context.Background(), func(t *Thread) {
+		defer func() {
+			if p := recover(); p != nil {
+				t.out.flush()
+				t.Printf("Unhandled panic in %s: %v\n", t, p)
+			}
+		}()
+		fn(t)
+	})
+}
+
+// lineWriter holds back a partial line until its end arrives, so that
+// lines from different threads never mix.
+type lineWriter struct {
+	mu   sync.Mutex
+	buf  []byte
+	emit func([]byte)
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, p...)
+	if i := bytes.LastIndexByte(w.buf, '\n'); i >= 0 {
+		w.emit(w.buf[:i+1])
+		w.buf = append(w.buf[:0], w.buf[i+1:]...)
+	}
+	return len(p), nil
+}
+
+// flush emits a pending partial line, ended as a Lisp fresh-line would.
+func (w *lineWriter) flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.buf) > 0 {
+		w.emit(append(w.buf, '\n'))
+		w.buf = w.buf[:0]
+	}
+}
+
+func panicError(p any) *PanicError {
+	return &PanicError{Value: p, Stack: string(debug.Stack())}
+}
