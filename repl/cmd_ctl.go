@@ -1,0 +1,196 @@
+package repl
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// defaultWait bounds wait and expect when no timeout is given.
+const defaultWait = 10 * time.Second
+
+func cmdStop(sh *Shell, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: stop NAME... | stop all")
+	}
+	if len(args) == 1 && args[0] == "all" {
+		sh.stopAll()
+		return nil
+	}
+	var targets []*Session
+	for _, name := range args {
+		s, err := sh.session(name)
+		if err != nil {
+			return err
+		}
+		targets = append(targets, s)
+	}
+	var errs []string
+	for _, s := range targets {
+		if s.Ended() {
+			s.flush()
+			errs = append(errs, fmt.Sprintf("session %q has already ended (%s)", s.name, s.State()))
+			continue
+		}
+		sh.stop(s)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+func cmdSend(sh *Shell, args []string) error {
+	if len(args) < 1 {
+		return fmt.Errorf("usage: send NAME TEXT...")
+	}
+	s, err := sh.inputSession(args[0])
+	if err != nil {
+		return err
+	}
+	if !s.stdin.Send(strings.Join(args[1:], " ")) {
+		return fmt.Errorf("session %q: standard input is already closed", s.name)
+	}
+	return nil
+}
+
+func cmdEOF(sh *Shell, args []string) error {
+	if len(args) != 1 {
+		return fmt.Errorf("usage: eof NAME")
+	}
+	s, err := sh.inputSession(args[0])
+	if err != nil {
+		return err
+	}
+	s.stdin.Close()
+	return nil
+}
+
+// inputSession finds a running session that reads standard input.
+func (sh *Shell) inputSession(name string) (*Session, error) {
+	s, err := sh.session(name)
+	if err != nil {
+		return nil, err
+	}
+	if s.stdin == nil {
+		return nil, fmt.Errorf("session %q (%s) does not read standard input", s.name, s.ex.Name)
+	}
+	if s.Ended() {
+		return nil, fmt.Errorf("session %q has ended (%s)", s.name, s.State())
+	}
+	return s, nil
+}
+
+func cmdFg(sh *Shell, args []string) error {
+	if len(args) != 1 {
+		return fmt.Errorf("usage: fg NAME")
+	}
+	if sh.attach == nil {
+		return fmt.Errorf("fg works only at an interactive prompt; use send and eof in scripts")
+	}
+	s, err := sh.inputSession(args[0])
+	if err != nil {
+		return err
+	}
+	sh.attach(s)
+	return nil
+}
+
+// timeoutArg parses an optional timeout argument.
+func timeoutArg(args []string, i int) (time.Duration, error) {
+	if len(args) <= i {
+		return defaultWait, nil
+	}
+	d, err := time.ParseDuration(args[i])
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("bad timeout %q: want a duration such as 5s or 500ms", args[i])
+	}
+	return d, nil
+}
+
+func cmdWait(sh *Shell, args []string) error {
+	if len(args) < 1 || len(args) > 2 {
+		return fmt.Errorf("usage: wait NAME [TIMEOUT]")
+	}
+	s, err := sh.session(args[0])
+	if err != nil {
+		return err
+	}
+	d, err := timeoutArg(args, 1)
+	if err != nil {
+		return err
+	}
+	select {
+	case <-s.ended:
+		s.flush()
+		return nil
+	case <-time.After(d):
+		return fmt.Errorf("wait %s: still %s after %v", s.name, s.State(), d)
+	}
+}
+
+func cmdExpect(sh *Shell, args []string) error {
+	if len(args) < 2 || len(args) > 3 {
+		return fmt.Errorf("usage: expect NAME REGEX [TIMEOUT]")
+	}
+	s, err := sh.session(args[0])
+	if err != nil {
+		return err
+	}
+	re, err := regexp.Compile(args[1])
+	if err != nil {
+		return fmt.Errorf("bad regular expression %q: %v", args[1], err)
+	}
+	d, err := timeoutArg(args, 2)
+	if err != nil {
+		return err
+	}
+	return s.expect(re, d)
+}
+
+// expect waits until a line matching re appears after the last line an
+// expect on s matched, and prints (in direct mode) the lines up to it.
+func (s *Session) expect(re *regexp.Regexp, d time.Duration) error {
+	deadline := time.After(d)
+	s.mu.Lock()
+	from := s.expectAt
+	s.mu.Unlock()
+	for {
+		changed := s.log.Changed()
+		ended := s.Ended()
+		lines, first := s.log.Since(from)
+		for i, l := range lines {
+			if re.MatchString(l.Text) {
+				at := first + int64(i) + 1
+				s.mu.Lock()
+				s.expectAt = at
+				s.mu.Unlock()
+				s.flushTo(at)
+				return nil
+			}
+		}
+		from = first + int64(len(lines))
+		if ended {
+			s.flush()
+			return fmt.Errorf("expect %s %q: the session ended (%s) without printing it", s.name, re, s.State())
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			return fmt.Errorf("expect %s %q: no matching line within %v", s.name, re, d)
+		}
+	}
+}
+
+func cmdSleep(sh *Shell, args []string) error {
+	if len(args) != 1 {
+		return fmt.Errorf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	if err != nil || d < 0 {
+		return fmt.Errorf("bad duration %q: want e.g. 200ms or 2s", args[0])
+	}
+	time.Sleep(d)
+	return nil
+}

@@ -1,0 +1,98 @@
+package repl
+
+import (
+	"strings"
+
+	"github.com/ionetsh/ionetsh/netex"
+)
+
+// completer implements readline's AutoCompleter from the command table.
+type completer struct{ sh *Shell }
+
+// Do returns the completions of the word before pos, as suffixes.
+func (c completer) Do(line []rune, pos int) ([][]rune, int) {
+	head := string(line[:pos])
+	words, err := tokenize(head)
+	if err != nil {
+		return nil, 0
+	}
+	partial := ""
+	if len(words) > 0 && !strings.HasSuffix(head, " ") {
+		partial, words = words[len(words)-1], words[:len(words)-1]
+	}
+	var cands []string
+	if len(words) == 0 {
+		cands = commandNames()
+	} else if cmd, ok := lookupCommand(words[0]); ok && cmd.Complete != nil {
+		cands = cmd.Complete(c.sh, words[1:])
+	}
+	var out [][]rune
+	for _, cand := range cands {
+		if strings.HasPrefix(cand, partial) {
+			out = append(out, []rune(cand[len(partial):]+" "))
+		}
+	}
+	return out, len([]rune(partial))
+}
+
+func completeCommands(sh *Shell, args []string) []string {
+	if len(args) > 0 {
+		return nil
+	}
+	return commandNames()
+}
+
+func completeExamples(sh *Shell, args []string) []string {
+	if len(args) > 0 {
+		return nil
+	}
+	return netex.Names()
+}
+
+func completeRun(sh *Shell, args []string) []string {
+	if len(args) == 0 {
+		return netex.Names()
+	}
+	return []string{"--name", "--host", "--port", "--bind"}
+}
+
+func (sh *Shell) sessionNames() []string {
+	var names []string
+	for _, s := range sh.list() {
+		names = append(names, s.name)
+	}
+	return names
+}
+
+func completeSessions(sh *Shell, args []string) []string {
+	if len(args) > 0 {
+		return nil
+	}
+	return sh.sessionNames()
+}
+
+func completeSessionsAll(sh *Shell, args []string) []string {
+	return append(sh.sessionNames(), "all")
+}
+
+func completeConnect(sh *Shell, args []string) []string {
+	switch len(args) {
+	case 0:
+		return sh.sessionNames()
+	case 1:
+		if s, err := sh.session(args[0]); err == nil && s.ex.Role == netex.Server {
+			return s.ex.Peers
+		}
+	}
+	return nil
+}
+
+func completeSet(sh *Shell, args []string) []string {
+	switch {
+	case len(args) == 0:
+		return []string{"host", "port", "color"}
+	case len(args) == 1 && args[0] == "color":
+		return []string{"on", "off"}
+	}
+	return nil
+}

@@ -1,0 +1,108 @@
+package repl
+
+import (
+	"io"
+	"sync"
+	"time"
+)
+
+// minRepaint is the shortest time between two writes of the live
+// printer: a chatty session is shown in batches, so an interactive
+// prompt is not repainted thousands of times a second.
+const minRepaint = 15 * time.Millisecond
+
+// printer is the one way output reaches the terminal or stdout. Every
+// write is of whole lines. A live printer writes from its own goroutine,
+// joining whatever lines queued up meanwhile into one Write; a direct
+// printer writes at once, in the caller's goroutine.
+type printer struct {
+	w    io.Writer
+	live bool
+
+	mu      sync.Mutex
+	idle    *sync.Cond
+	queue   []byte
+	writing bool
+	closed  bool
+	wake    chan struct{}
+	done    chan struct{}
+}
+
+func newPrinter(w io.Writer, live bool) *printer {
+	p := &printer{w: w, live: live, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	p.idle = sync.NewCond(&p.mu)
+	if live {
+		go p.loop()
+	} else {
+		close(p.done)
+	}
+	return p
+}
+
+// write queues (live) or writes (direct) b, which holds whole lines.
+func (p *printer) write(b []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.live || p.closed {
+		p.w.Write(b)
+		return
+	}
+	p.queue = append(p.queue, b...)
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (p *printer) loop() {
+	defer close(p.done)
+	var last time.Time
+	for range p.wake {
+		if wait := minRepaint - time.Since(last); wait > 0 {
+			time.Sleep(wait)
+		}
+		p.mu.Lock()
+		buf := p.queue
+		p.queue = nil
+		p.writing = len(buf) > 0
+		p.mu.Unlock()
+		if len(buf) > 0 {
+			p.w.Write(buf)
+			last = time.Now()
+		}
+		p.mu.Lock()
+		p.writing = false
+		p.idle.Broadcast()
+		p.mu.Unlock()
+	}
+}
+
+// sync waits until everything queued has been written.
+func (p *printer) sync() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for p.live && !p.closed && (len(p.queue) > 0 || p.writing) {
+		p.idle.Wait()
+	}
+}
+
+// setWriter changes where lines go, after writing what is queued.
+func (p *printer) setWriter(w io.Writer) {
+	p.sync()
+	p.mu.Lock()
+	p.w = w
+	p.mu.Unlock()
+}
+
+// close writes what is queued and stops the live goroutine. Later writes
+// go straight through.
+func (p *printer) close() {
+	p.sync()
+	p.mu.Lock()
+	if !p.closed && p.live {
+		p.closed = true
+		close(p.wake)
+	}
+	p.mu.Unlock()
+	<-p.done
+}

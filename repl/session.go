@@ -1,0 +1,139 @@
+package repl
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/netex"
+)
+
+// Session is a named, running (or ended) example.
+type Session struct {
+	name  string
+	ex    *netex.Example
+	run   *netex.Run
+	stdin *netex.StdinPipe // nil unless the example reads standard input
+	log   *history.Transcript
+	label string // "[name]", coloured when colour is on
+	pr    *printer
+	live  bool // lines are printed as they arrive
+	ended chan struct{}
+
+	mu       sync.Mutex
+	final    string // the state once ended: stopped, failed, exited T/NIL
+	muted    bool
+	expectAt int64 // transcript index after the last expect match
+	shown    int64 // transcript index of the first line not yet printed
+}
+
+// Write receives the example's output, whole lines at a time.
+func (s *Session) Write(p []byte) (int, error) {
+	s.lines(strings.Split(strings.TrimSuffix(string(p), "\n"), "\n"))
+	return len(p), nil
+}
+
+// lines records lines and, in live mode, prints them as one write.
+func (s *Session) lines(ls []string) {
+	var buf bytes.Buffer
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range ls {
+		s.log.Append(l)
+		if s.live && !s.muted {
+			fmt.Fprintf(&buf, "%s %s\n", s.label, l)
+		}
+	}
+	if s.live {
+		s.shown = s.log.Total()
+	}
+	if buf.Len() > 0 {
+		s.pr.write(buf.Bytes())
+	}
+}
+
+// watch waits for the run to end and records how it ended.
+func (s *Session) watch() {
+	<-s.run.Done()
+	res := s.run.Result()
+	var line, final string
+	switch {
+	case res.Stopped:
+		line, final = "stopped", "stopped"
+	case res.Err != nil:
+		line, final = netex.Unhandled(res.Err), "failed"
+	default:
+		line, final = "=> "+res.Lisp(), "exited "+res.Lisp()
+	}
+	s.lines([]string{line})
+	s.mu.Lock()
+	s.final = final
+	s.mu.Unlock()
+	close(s.ended)
+}
+
+// flushTo prints, in direct mode, the lines not yet shown up to index n.
+func (s *Session) flushTo(n int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.live || n <= s.shown {
+		return
+	}
+	lines, first := s.log.Since(s.shown)
+	var buf bytes.Buffer
+	if first > s.shown {
+		fmt.Fprintf(&buf, "%s ... %d lines dropped\n", s.label, first-s.shown)
+	}
+	for i, l := range lines {
+		if first+int64(i) >= n {
+			break
+		}
+		if !s.muted {
+			fmt.Fprintf(&buf, "%s %s\n", s.label, l.Text)
+		}
+	}
+	s.shown = n
+	s.pr.write(buf.Bytes())
+}
+
+// flush prints every line not yet shown.
+func (s *Session) flush() { s.flushTo(s.log.Total()) }
+
+// Ended reports whether the session's example has ended.
+func (s *Session) Ended() bool {
+	select {
+	case <-s.ended:
+		return true
+	default:
+		return false
+	}
+}
+
+// State is the session's state as the sessions command shows it.
+func (s *Session) State() string {
+	if s.Ended() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.final
+	}
+	if _, ok := s.run.Addr(); ok {
+		return "listening"
+	}
+	return "running"
+}
+
+// Addr returns the address to show: where a server listens, or "-".
+func (s *Session) Addr() string {
+	if a, ok := s.run.Addr(); ok && !s.Ended() {
+		return a.String()
+	}
+	return "-"
+}
+
+// Uptime is how long the session has run, to a tenth of a second.
+func (s *Session) Uptime() time.Duration {
+	return time.Since(s.run.Started()).Round(100 * time.Millisecond)
+}

@@ -1,0 +1,188 @@
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/fatih/color"
+	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/netex"
+)
+
+// errQuit is returned by quit and exit to end the shell.
+var errQuit = errors.New("quit")
+
+// palette is the colours session names cycle through.
+var palette = []color.Attribute{color.FgCyan, color.FgGreen, color.FgYellow, color.FgMagenta, color.FgBlue, color.FgRed}
+
+// Shell holds the sessions and settings of one ionetsh shell. Commands
+// run one at a time; sessions run in the background and print through
+// the shell's printer.
+type Shell struct {
+	pr     *printer
+	errw   io.Writer
+	colour bool
+	host   string
+	port   int
+
+	// attach, set in interactive mode, gives the terminal to a session
+	// that reads standard input.
+	attach func(s *Session)
+
+	mu       sync.Mutex
+	sessions []*Session // in start order
+	started  int        // sessions ever started, for colours
+	cmds     []string   // commands run so far, for save
+}
+
+// newShell returns a shell printing to out (live: as lines arrive;
+// otherwise at the points where a session's output is settled) and
+// reporting errors to errw.
+func newShell(out, errw io.Writer, live, colour bool) *Shell {
+	return &Shell{pr: newPrinter(out, live), errw: errw, colour: colour, host: netex.DefaultHost, port: netex.DefaultPort}
+}
+
+// printf prints command output through the printer.
+func (sh *Shell) printf(format string, args ...any) {
+	sh.pr.write([]byte(fmt.Sprintf(format, args...)))
+}
+
+// Exec runs one command line. It returns errQuit for quit and exit.
+func (sh *Shell) Exec(line string) error {
+	if l, ok := lispForm(line); ok {
+		line = l
+	}
+	words, err := tokenize(line)
+	if err != nil || len(words) == 0 {
+		return err
+	}
+	cmd, ok := lookupCommand(words[0])
+	if !ok {
+		return unknownCommand(words[0])
+	}
+	sh.mu.Lock()
+	sh.cmds = append(sh.cmds, strings.TrimSpace(line))
+	sh.mu.Unlock()
+	return cmd.Run(sh, words[1:])
+}
+
+// session finds a session by name.
+func (sh *Shell) session(name string) (*Session, error) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	for _, s := range sh.sessions {
+		if s.name == name {
+			return s, nil
+		}
+	}
+	return nil, fmt.Errorf("no session named %q (sessions: %s)", name, sh.namesLocked())
+}
+
+func (sh *Shell) namesLocked() string {
+	if len(sh.sessions) == 0 {
+		return "none"
+	}
+	names := make([]string, len(sh.sessions))
+	for i, s := range sh.sessions {
+		names[i] = s.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// list returns the sessions in start order.
+func (sh *Shell) list() []*Session {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return append([]*Session(nil), sh.sessions...)
+}
+
+// freeName returns base if no session has it, else base-2, base-3, ...
+func (sh *Shell) freeName(base string) string {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	taken := map[string]bool{}
+	for _, s := range sh.sessions {
+		taken[s.name] = true
+	}
+	name := base
+	for i := 2; taken[name]; i++ {
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
+	return name
+}
+
+// startSession starts ex as a session called name.
+func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) (*Session, error) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	for _, s := range sh.sessions {
+		if s.name == name {
+			return nil, fmt.Errorf("session name %q is taken", name)
+		}
+	}
+	c := color.New(palette[sh.started%len(palette)], color.Bold)
+	if sh.colour {
+		c.EnableColor()
+	} else {
+		c.DisableColor()
+	}
+	s := &Session{name: name, ex: ex, log: history.NewTranscript(history.DefaultTranscriptLines),
+		label: c.Sprint("[" + name + "]"), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{})}
+	if ex.ReadsStdin {
+		s.stdin = netex.NewStdinPipe()
+		cfg.Stdin = s.stdin
+	}
+	cfg.Out = s
+	run, err := netex.Start(context.Background(), ex, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.run = run
+	sh.started++
+	sh.sessions = append(sh.sessions, s)
+	go s.watch()
+	return s, nil
+}
+
+// stop stops s, which prints its cleanup and then "stopped".
+func (sh *Shell) stop(s *Session) {
+	s.run.Stop()
+	<-s.ended
+	s.flush()
+}
+
+// stopAll stops every live session in reverse start order and prints
+// what each printed.
+func (sh *Shell) stopAll() {
+	ss := sh.list()
+	for i := len(ss) - 1; i >= 0; i-- {
+		if !ss[i].Ended() {
+			sh.stop(ss[i])
+		}
+		ss[i].flush()
+	}
+}
+
+// Close stops all sessions and flushes all output.
+func (sh *Shell) Close() {
+	sh.stopAll()
+	sh.pr.close()
+}
+
+// exampleNames lists the examples, for error messages.
+func exampleNames() string { return strings.Join(netex.Names(), ", ") }
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
