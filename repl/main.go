@@ -40,7 +40,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	colour := !f.noColor && os.Getenv("NO_COLOR") == ""
 	switch {
 	case f.command != "":
-		return runScript(strings.NewReader(strings.ReplaceAll(f.command, ";", "\n")), f.echo, colour && isTerminal(stdout), stdout, stderr)
+		return runScript(strings.NewReader(strings.Join(splitCommands(f.command), "\n")), f.echo, colour && isTerminal(stdout), stdout, stderr)
 	case f.file != "":
 		file, err := os.Open(f.file)
 		if err != nil {
