@@ -26,7 +26,9 @@ func (b *EventBase) Dispatch(ctx context.Context, opt DispatchOptions) error {
 		if b.exitWhenEmpty && b.Empty() {
 			return nil
 		}
+		idle := waiting(ctx, fdReady(b.epfd, unix.POLLIN))
 		n, err := unix.EpollWait(b.epfd, events, msec)
+		idle()
 		if err == unix.EINTR {
 			continue
 		}

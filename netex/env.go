@@ -26,6 +26,7 @@ type Env struct {
 	sockets map[*Socket]struct{}
 	bases   map[*EventBase]struct{}
 	threads []*Thread
+	started int // threads ever started
 }
 
 // nextID returns a new identity token, upper-case hex as SBCL prints
@@ -46,7 +47,9 @@ func (e *Env) ReadStdin(ctx context.Context) (string, error) {
 	if e.Stdin == nil {
 		return "", &Condition{Kind: EndOfFile, FD: 0}
 	}
+	done := waiting(ctx, stdinReady(e.Stdin))
 	line, err := e.Stdin.ReadLine(ctx)
+	done()
 	switch {
 	case err == nil:
 		return line, nil
@@ -89,6 +92,8 @@ func (e *Env) trackBase(b *EventBase, on bool) {
 func (e *Env) addThread(t *Thread) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	t.seq = e.started
+	e.started++
 	e.threads = append(e.threads, t)
 }
 

@@ -2,5 +2,81 @@ package netex
 
 import "errors"
 
-// runEx4Client is not ported yet.
-func runEx4Client(t *Thread) (bool, error) { return false, errors.New("not ported yet") }
+// runEx4Client is ex4-client.lisp: a blocking, line-oriented echo client.
+// It sends each line of standard input to the server and prints the echo.
+//
+// Return value: the Lisp entry function is an unwind-protect around a
+// handler-case. Its helper's loop never ends normally; it is left through
+// a condition that the helper's own handler-case turns into a message,
+// and the value of that handler is the value of (format t ...), NIL. The
+// refused handler likewise returns the NIL of its format. So every
+// handled ending returns NIL; other conditions, and a stop, are not
+// handled and are returned as the error. Client Exited. is the cleanup
+// form and is printed however the function ends.
+func runEx4Client(t *Thread) (bool, error) {
+	defer t.Printf("Client Exited.\n")
+	err := ex4ClientHelper(t)
+	if errors.Is(err, ConnectionRefused) {
+		// Like the Lisp's (lookup-hostname host) here, this resolves again;
+		// it worked a moment ago, so an error is not expected and would be
+		// unhandled.
+		addr, rerr := t.Env.LookupHostname(t.Ctx, t.Env.Host)
+		if rerr != nil {
+			return false, rerr
+		}
+		t.Printf("Connection refused to %s:%d. Maybe the server isn't running?\n", addr, t.Env.Port)
+		return false, nil
+	}
+	return false, err
+}
+
+// ex4ClientHelper is run-ex4-client-helper: connect inside a
+// with-open-socket, print both ends, then echo lines until a condition,
+// which is reported here. The socket is closed normally (flushing) after
+// a handled condition and aborted when an error escapes.
+func ex4ClientHelper(t *Thread) error {
+	s, err := connectClient(t)
+	if s != nil {
+		defer s.Abort()
+	}
+	if err != nil {
+		return err
+	}
+	t.Printf("Connected to server %s from my local connection at %s!\n",
+		hostPort(s.RemoteAddr()), hostPort(s.LocalAddr()))
+	err = ex4Echo(t, s)
+	switch {
+	case errors.Is(err, ConnectionReset):
+		t.Printf("Got connection reset. Server went away!")
+	case errors.Is(err, Hangup):
+		t.Printf("Got hangup. Server closed connection on write!\n")
+	case errors.Is(err, EndOfFile):
+		t.Printf("Got end-of-file. Server closed connection on read!\n")
+	default:
+		return err
+	}
+	return s.Close(t.Ctx)
+}
+
+// ex4Echo is ex4-str-cli: read a line of standard input, send it, flush,
+// read the server's line and print it, forever. The end of standard
+// input is an END-OF-FILE too, reported as the server's.
+func ex4Echo(t *Thread, s *Socket) error {
+	for {
+		line, err := t.Env.ReadStdin(t.Ctx)
+		if err != nil {
+			return err
+		}
+		if err := s.WriteLine(t.Ctx, line); err != nil {
+			return err
+		}
+		if err := s.FinishOutput(t.Ctx); err != nil {
+			return err
+		}
+		echo, err := s.ReadLine(t.Ctx)
+		if err != nil {
+			return err
+		}
+		t.Printf("%s\n", echo)
+	}
+}

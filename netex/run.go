@@ -155,10 +155,21 @@ func (r *Run) markListening(a netip.AddrPort, ok bool) {
 	close(r.listenCh)
 }
 
+// ThreadWriter is implemented by a Config.Out that wants to know which
+// thread printed each line: seq is the thread's start order in the Run,
+// 0 for the main thread.
+type ThreadWriter interface {
+	WriteThread(seq int, p []byte)
+}
+
 // emit sends whole lines to the caller's writer, one Write at a time.
-func (r *Run) emit(p []byte) {
+func (r *Run) emit(seq int, p []byte) {
 	r.outMu.Lock()
 	defer r.outMu.Unlock()
+	if tw, ok := r.out.(ThreadWriter); ok {
+		tw.WriteThread(seq, p)
+		return
+	}
 	r.out.Write(p)
 }
 

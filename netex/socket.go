@@ -179,19 +179,24 @@ func sockName(fd int, get func(int) (unix.Sockaddr, error)) (netip.AddrPort, err
 // guard arms an interruption of s's pending I/O for when ctx ends. The
 // returned function disarms it. A context already ended is an
 // Interrupted condition.
-func (s *Socket) guard(ctx context.Context) (func() bool, error) {
+//
+// While the operation runs, the calling thread counts as blocked on s
+// for events (unix.POLLIN or unix.POLLOUT), for Run.Idle.
+func (s *Socket) guard(ctx context.Context, events int16) (func(), error) {
 	if ctx.Err() != nil {
 		return nil, s.interrupted()
 	}
+	idle := waiting(ctx, fdReady(s.fd, events))
 	if ctx.Done() == nil {
-		return func() bool { return true }, nil
+		return idle, nil
 	}
-	return context.AfterFunc(ctx, func() {
+	stop := context.AfterFunc(ctx, func() {
 		s.mu.Lock()
 		s.broken = true
 		s.mu.Unlock()
 		s.file.SetDeadline(time.Unix(1, 0))
-	}), nil
+	})
+	return func() { stop(); idle() }, nil
 }
 
 func (s *Socket) interrupted() error {

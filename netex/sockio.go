@@ -94,7 +94,7 @@ func (s *Socket) Connect(ctx context.Context, host string, port int) error {
 	if err != nil {
 		return err
 	}
-	done, err := s.guard(ctx)
+	done, err := s.guard(ctx, unix.POLLOUT)
 	if err != nil {
 		return err
 	}
@@ -149,16 +149,17 @@ func (s *Socket) learnNames(st sockState) error {
 // Accept waits for a connection on a listening socket and returns it as a
 // new connected active socket.
 func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
-	done, err := s.guard(ctx)
+	done, err := s.guard(ctx, unix.POLLIN)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
 	var nfd int
+	var peer unix.Sockaddr
 	var serr error
 	err = s.rc.Read(func(fd uintptr) bool {
 		for {
-			nfd, _, serr = unix.Accept4(int(fd), unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+			nfd, peer, serr = unix.Accept4(int(fd), unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 			if serr != unix.EINTR && serr != unix.ECONNABORTED {
 				return serr != unix.EAGAIN
 			}
@@ -175,18 +176,37 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 		unix.Close(nfd)
 		return nil, err
 	}
-	if err := c.learnNames(stConnected); err != nil {
+	if err := c.acceptedNames(peer); err != nil {
 		c.Abort()
 		return nil, err
 	}
 	return c, nil
 }
 
+// acceptedNames records an accepted socket's addresses, the peer's as
+// accept returned it: getpeername fails with ENOTCONN once the peer has
+// reset a connection still waiting in the backlog, and such a connection
+// must still be accepted and fail on its first I/O instead.
+func (s *Socket) acceptedNames(peer unix.Sockaddr) error {
+	local, err := sockName(s.fd, unix.Getsockname)
+	if err != nil {
+		return err
+	}
+	remote, err := sockName(s.fd, func(int) (unix.Sockaddr, error) { return peer, nil })
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.local, s.remote, s.state = local, remote, stConnected
+	s.mu.Unlock()
+	return nil
+}
+
 // ReadLine reads one line, accepting CRLF or LF and stripping it. At the
 // end of the stream it returns an END-OF-FILE condition; a last line
 // without a terminator is returned first.
 func (s *Socket) ReadLine(ctx context.Context) (string, error) {
-	done, err := s.guard(ctx)
+	done, err := s.guard(ctx, unix.POLLIN)
 	if err != nil {
 		return "", err
 	}
@@ -211,7 +231,7 @@ func (s *Socket) Buffered() int { return s.r.Buffered() }
 // WriteLine buffers text followed by CRLF. It may block, and so take ctx,
 // when the buffer fills and is pushed to the socket.
 func (s *Socket) WriteLine(ctx context.Context, text string) error {
-	done, err := s.guard(ctx)
+	done, err := s.guard(ctx, unix.POLLOUT)
 	if err != nil {
 		return err
 	}
@@ -225,7 +245,7 @@ func (s *Socket) WriteLine(ctx context.Context, text string) error {
 
 // FinishOutput pushes buffered output to the socket (IOLib's finish-output).
 func (s *Socket) FinishOutput(ctx context.Context) error {
-	done, err := s.guard(ctx)
+	done, err := s.guard(ctx, unix.POLLOUT)
 	if err != nil {
 		return err
 	}

@@ -56,6 +56,13 @@ func (p *StdinPipe) signal() {
 	p.ready = make(chan struct{})
 }
 
+// Ready reports whether ReadLine would return at once.
+func (p *StdinPipe) Ready() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.lines) > 0 || p.closed
+}
+
 // ReadLine returns the next queued line, waiting for one if needed.
 func (p *StdinPipe) ReadLine(ctx context.Context) (string, error) {
 	for {

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Thread is a named goroutine of an example, the Go form of a Bordeaux
@@ -26,9 +27,11 @@ type Thread struct {
 
 	name   string
 	id     string
+	seq    int // start order within the Run, the main thread first
 	cancel context.CancelFunc
 	done   chan struct{}
 	out    *lineWriter
+	wait   atomic.Pointer[waitState] // what the thread is blocked on
 }
 
 // Printf prints to the thread's output.
@@ -73,8 +76,9 @@ func (t *Thread) Destroy() {
 // start runs body as a new thread whose context derives from parent.
 func (e *Env) start(name string, parent context.Context, body func(t *Thread)) *Thread {
 	ctx, cancel := context.WithCancel(parent)
-	t := &Thread{Ctx: ctx, Env: e, name: strings.ToUpper(name), id: e.nextID(), cancel: cancel, done: make(chan struct{})}
-	t.out = &lineWriter{emit: e.run.emit}
+	t := &Thread{Env: e, name: strings.ToUpper(name), id: e.nextID(), cancel: cancel, done: make(chan struct{})}
+	t.Ctx = context.WithValue(ctx, threadKey{}, t)
+	t.out = &lineWriter{emit: func(p []byte) { e.run.emit(t.seq, p) }}
 	t.Out = t.out
 	e.addThread(t)
 	go func() {

@@ -1,0 +1,96 @@
+package netex
+
+import (
+	"context"
+
+	"golang.org/x/sys/unix"
+)
+
+// A Run is idle when every live thread is blocked waiting for something
+// that is not ready: no pending connection, no data to read, no room it
+// waits for, no queued standard input, no event for its event base. The
+// shell waits for idleness between script commands, so that a script's
+// output does not depend on timing.
+
+// threadKey is the context key under which a thread finds itself.
+type threadKey struct{}
+
+// waitState says what a blocked thread waits for: ready reports whether
+// the wait would end now.
+type waitState struct{ ready func() bool }
+
+// threadOf returns the thread whose context ctx is, or nil.
+func threadOf(ctx context.Context) *Thread {
+	t, _ := ctx.Value(threadKey{}).(*Thread)
+	return t
+}
+
+// waiting marks the thread behind ctx as blocked until the returned
+// function is called.
+func waiting(ctx context.Context, ready func() bool) func() {
+	t := threadOf(ctx)
+	if t == nil {
+		return func() {}
+	}
+	prev := t.wait.Swap(&waitState{ready: ready})
+	return func() { t.wait.Store(prev) }
+}
+
+// fdReady reports whether fd has any of events pending now (an error or
+// hangup counts, since a wait on fd would end).
+func fdReady(fd int, events int16) func() bool {
+	return func() bool {
+		p := []unix.PollFd{{Fd: int32(fd), Events: events}}
+		n, err := unix.Poll(p, 0)
+		return err != nil || n > 0
+	}
+}
+
+// Await blocks until ch is closed, or the thread is interrupted. The
+// thread counts as idle meanwhile.
+func (t *Thread) Await(ch <-chan struct{}) error {
+	defer waiting(t.Ctx, func() bool {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	})()
+	select {
+	case <-ch:
+		return nil
+	case <-t.Ctx.Done():
+		return &Condition{Kind: Interrupted, FD: -1}
+	}
+}
+
+// Idle reports whether the Run has ended, or is alive with every thread
+// blocked on something that is not ready.
+func (r *Run) Idle() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+	}
+	if !r.main.Alive() {
+		return false
+	}
+	r.env.mu.Lock()
+	ts := append([]*Thread(nil), r.env.threads...)
+	r.env.mu.Unlock()
+	for _, t := range ts {
+		w := t.wait.Load()
+		if w == nil || w.ready() {
+			return false
+		}
+	}
+	return true
+}
+
+// stdinReady reports whether a read of src would return now; a source
+// that cannot tell counts as not ready.
+func stdinReady(src LineSource) func() bool {
+	r, ok := src.(interface{ Ready() bool })
+	return func() bool { return ok && r.Ready() }
+}
