@@ -2,5 +2,42 @@ package netex
 
 import "errors"
 
-// runEx3Client is not ported yet.
-func runEx3Client(t *Thread) (bool, error) { return false, errors.New("not ported yet") }
+// runEx3Client is ex3-client.lisp: ex2-client with condition handling. A
+// refused connection prints a hint naming the resolved address and
+// returns NIL; a server that closes before sending its line is reported
+// as end-of-file (no newline) and also returns NIL. A line read returns T.
+func runEx3Client(t *Thread) (bool, error) {
+	val, err := ex3ClientHelper(t)
+	if !errors.Is(err, ConnectionRefused) {
+		return val, err
+	}
+	addr, err := t.Env.LookupHostname(t.Ctx, t.Env.Host)
+	if err != nil {
+		return false, err
+	}
+	t.Printf("Connection refused to %s:%d. Maybe the server isn't running?\n", addr, t.Env.Port)
+	return false, nil
+}
+
+// ex3ClientHelper is run-ex3-client-helper: connect, then read the
+// daytime line with end-of-file handled. The socket is closed on the way
+// out, as with-open-socket does.
+func ex3ClientHelper(t *Thread) (bool, error) {
+	s, err := connectDaytime(t)
+	if s != nil {
+		defer s.Abort()
+	}
+	if err != nil {
+		return false, err
+	}
+	line, err := s.ReadLine(t.Ctx)
+	switch {
+	case errors.Is(err, EndOfFile):
+		t.Printf("Got end-of-file. Server closed connection!")
+		return false, s.Close(t.Ctx)
+	case err != nil:
+		return false, err
+	}
+	t.Printf("%s", line)
+	return true, s.Close(t.Ctx)
+}
