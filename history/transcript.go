@@ -8,10 +8,14 @@ import (
 // DefaultTranscriptLines is how many lines a session keeps by default.
 const DefaultTranscriptLines = 10000
 
-// Line is one line a session printed and when.
+// Line is one line a session printed, when, and by which of its threads
+// (Source, in start order). Hidden lines were printed while the session
+// was muted: kept, but not shown.
 type Line struct {
-	Time time.Time
-	Text string
+	Time   time.Time
+	Text   string
+	Source int
+	Hidden bool
 }
 
 // Transcript is a bounded record of a session's output: the last max
@@ -33,13 +37,12 @@ func NewTranscript(limit int) *Transcript {
 }
 
 // Append records a line printed now.
-func (t *Transcript) Append(text string) { t.AppendAt(time.Now(), text) }
+func (t *Transcript) Append(text string) { t.AppendLine(Line{Time: time.Now(), Text: text}) }
 
-// AppendAt records a line printed at when.
-func (t *Transcript) AppendAt(when time.Time, text string) {
+// AppendLine records l.
+func (t *Transcript) AppendLine(l Line) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	l := Line{Time: when, Text: text}
 	if len(t.ring) < t.max {
 		t.ring = append(t.ring, l)
 	} else {

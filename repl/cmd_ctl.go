@@ -123,7 +123,6 @@ func cmdWait(sh *Shell, args []string) error {
 	}
 	select {
 	case <-s.ended:
-		s.flush()
 		return nil
 	case <-time.After(d):
 		return fmt.Errorf("wait %s: still %s after %v", s.name, s.State(), d)
@@ -150,7 +149,7 @@ func cmdExpect(sh *Shell, args []string) error {
 }
 
 // expect waits until a line matching re appears after the last line an
-// expect on s matched, and prints (in direct mode) the lines up to it.
+// expect on s matched.
 func (s *Session) expect(re *regexp.Regexp, d time.Duration) error {
 	deadline := time.After(d)
 	s.mu.Lock()
@@ -166,13 +165,11 @@ func (s *Session) expect(re *regexp.Regexp, d time.Duration) error {
 				s.mu.Lock()
 				s.expectAt = at
 				s.mu.Unlock()
-				s.flushTo(at)
 				return nil
 			}
 		}
 		from = first + int64(len(lines))
 		if ended {
-			s.flush()
 			return fmt.Errorf("expect %s %q: the session ended (%s) without printing it", s.name, re, s.State())
 		}
 		select {

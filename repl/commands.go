@@ -34,6 +34,12 @@ func commands() []Command {
 		{Name: "examples", Summary: "list the fourteen examples: role, protocol, design, I/O, peers, summary", Run: cmdExamples},
 		{Name: "explain", Args: "EXAMPLE", Summary: "what an example shows and what to try with it", Run: cmdExplain, Complete: completeExamples},
 		{Name: "set", Args: "host H | port P | color on|off", Summary: "set defaults for later commands", Run: cmdSet, Complete: completeSet},
+		{Name: "log", Args: "NAME [N] [--time]", Summary: "show the last N lines a session printed (all kept lines by default), even after it ended", Run: cmdLog, Complete: completeSessions},
+		{Name: "mute", Args: "NAME...", Summary: "stop showing a session's lines; they are still recorded", Run: cmdMute, Complete: completeSessions},
+		{Name: "unmute", Args: "NAME...", Summary: "show a muted session's lines again", Run: cmdUnmute, Complete: completeSessions},
+		{Name: "forget", Args: "NAME | exited", Summary: "remove an ended session and its transcript, or all ended ones", Run: cmdForget, Complete: completeForget},
+		{Name: "history", Args: "[N]", Summary: "list the last N commands typed at the prompt, numbered", Run: cmdHistory},
+		{Name: "save", Args: "FILE | --transcript FILE", Summary: "save this shell's commands as a script, or everything shown, with times", Run: cmdSave},
 		{Name: "help", Args: "[COMMAND]", Summary: "list commands, or describe one", Run: cmdHelp, Complete: completeCommands},
 		{Name: "quit", Aliases: []string{"exit"}, Summary: "stop all sessions (cleanup printed) and exit", Run: cmdQuit},
 	}

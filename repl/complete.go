@@ -96,3 +96,16 @@ func completeSet(sh *Shell, args []string) []string {
 	}
 	return nil
 }
+
+func completeForget(sh *Shell, args []string) []string {
+	if len(args) > 0 {
+		return nil
+	}
+	names := []string{"exited"}
+	for _, s := range sh.list() {
+		if s.Ended() {
+			names = append(names, s.name)
+		}
+	}
+	return names
+}

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/chzyer/readline"
 )
@@ -28,7 +29,7 @@ type terminal struct {
 // runInteractive runs the readline shell on a terminal. If stdout is not
 // a terminal, the prompt and line editing go to stderr and stdout gets
 // only output.
-func runInteractive(stdin *os.File, stdout, stderr io.Writer, colour bool) int {
+func runInteractive(stdin *os.File, stdout, stderr io.Writer, colour bool, historyPath string) int {
 	term := stdout
 	if !isTerminal(stdout) {
 		term, colour = stderr, false
@@ -36,14 +37,16 @@ func runInteractive(stdin *os.File, stdout, stderr io.Writer, colour bool) int {
 	t := &terminal{}
 	t.sh = newShell(stdout, stderr, true, colour)
 	rl, err := readline.NewEx(&readline.Config{
-		Prompt:              prompt,
-		Stdin:               stdin,
-		Stdout:              term,
-		Stderr:              stderr,
-		AutoComplete:        completer{t.sh},
-		InterruptPrompt:     "^C",
-		EOFPrompt:           "",
-		FuncFilterInputRune: t.filterRune,
+		Prompt:                 prompt,
+		Stdin:                  stdin,
+		Stdout:                 term,
+		Stderr:                 stderr,
+		AutoComplete:           completer{t.sh},
+		InterruptPrompt:        "^C",
+		EOFPrompt:              "",
+		FuncFilterInputRune:    t.filterRune,
+		DisableAutoSaveHistory: true,
+		HistorySearchFold:      true,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "ionetsh: %v\n", err)
@@ -51,6 +54,10 @@ func runInteractive(stdin *os.File, stdout, stderr io.Writer, colour bool) int {
 	}
 	t.rl = rl
 	defer rl.Close()
+	t.sh.store = historyStore(historyPath, func(w string) { fmt.Fprintf(stderr, "ionetsh: %s\n", w) })
+	for _, e := range t.sh.store.Entries() {
+		rl.SaveHistory(e)
+	}
 	if term == stdout {
 		t.sh.pr.setWriter(rl.Stdout())
 	}
@@ -106,10 +113,13 @@ func (t *terminal) loop() {
 				return
 			}
 			s.stdin.Close()
+			t.sh.remember(time.Now(), "eof "+s.name, true)
 			t.detach(s)
 		case s != nil:
 			s.stdin.Send(line)
+			t.sh.remember(time.Now(), "send "+s.name+" "+line, true)
 		default:
+			t.addHistory(line)
 			if t.exec(line) {
 				return
 			}
@@ -138,7 +148,20 @@ func (t *terminal) interrupt(s *Session, ctrlZ bool) {
 	}
 	t.detach(s)
 	if !ctrlZ {
+		t.sh.remember(time.Now(), "stop "+s.name, true)
 		t.sh.stop(s)
+	}
+}
+
+// addHistory stores a typed command in the persistent history and in
+// readline's, for Up, Down and Ctrl-R.
+func (t *terminal) addHistory(line string) {
+	stored, err := t.sh.store.Add(line)
+	if err != nil {
+		t.sh.printf("ionetsh: %v\n", err)
+	}
+	if stored {
+		t.rl.SaveHistory(line)
 	}
 }
 

@@ -52,12 +52,10 @@ func sendLines(t *netex.Thread, s *netex.Socket, reader *netex.Thread) (bool, er
 			if err := s.ShutdownWrite(t.Ctx); err != nil {
 				return false, err
 			}
-			select {
-			case <-reader.Done():
-				return true, nil
-			case <-t.Ctx.Done():
-				return false, &netex.Condition{Kind: netex.Interrupted, FD: -1}
+			if err := t.Await(reader.Done()); err != nil {
+				return false, err
 			}
+			return true, nil
 		}
 		if err != nil {
 			return false, err

@@ -21,6 +21,7 @@ func runScript(r io.Reader, echo, colour bool, stdout, stderr io.Writer) int {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
+		sh.settle()
 		if echo {
 			sh.printf("ionet> %s\n", line)
 		}
@@ -37,6 +38,7 @@ func runScript(r io.Reader, echo, colour bool, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ionetsh: reading commands: %v\n", err)
 		failed = true
 	}
+	sh.settle()
 	sh.Close()
 	if failed {
 		return 1

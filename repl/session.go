@@ -3,6 +3,8 @@ package repl
 import (
 	"bytes"
 	"fmt"
+	"math"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -32,17 +34,24 @@ type Session struct {
 
 // Write receives the example's output, whole lines at a time.
 func (s *Session) Write(p []byte) (int, error) {
-	s.lines(strings.Split(strings.TrimSuffix(string(p), "\n"), "\n"))
+	s.WriteThread(0, p)
 	return len(p), nil
 }
 
-// lines records lines and, in live mode, prints them as one write.
-func (s *Session) lines(ls []string) {
+// WriteThread receives whole lines printed by the example's thread seq.
+func (s *Session) WriteThread(seq int, p []byte) {
+	s.lines(seq, strings.Split(strings.TrimSuffix(string(p), "\n"), "\n"))
+}
+
+// lines records lines printed by thread seq and, in live mode, prints
+// them as one write.
+func (s *Session) lines(seq int, ls []string) {
 	var buf bytes.Buffer
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := time.Now()
 	for _, l := range ls {
-		s.log.Append(l)
+		s.log.AppendLine(history.Line{Time: now, Text: l, Source: seq, Hidden: s.muted})
 		if s.live && !s.muted {
 			fmt.Fprintf(&buf, "%s %s\n", s.label, l)
 		}
@@ -68,7 +77,7 @@ func (s *Session) watch() {
 	default:
 		line, final = "=> "+res.Lisp(), "exited "+res.Lisp()
 	}
-	s.lines([]string{line})
+	s.lines(math.MaxInt, []string{line}) // after every thread's lines
 	s.mu.Lock()
 	s.final = final
 	s.mu.Unlock()
@@ -76,6 +85,10 @@ func (s *Session) watch() {
 }
 
 // flushTo prints, in direct mode, the lines not yet shown up to index n.
+// Lines are grouped by the thread that printed them, in thread start
+// order: between two settled points the threads' interleaving is down
+// to timing, and the grouping is what makes a script's output the same
+// every run.
 func (s *Session) flushTo(n int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -83,24 +96,41 @@ func (s *Session) flushTo(n int64) {
 		return
 	}
 	lines, first := s.log.Since(s.shown)
+	if int64(len(lines)) > n-first {
+		lines = lines[:max(n-first, 0)]
+	}
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].Source < lines[j].Source })
 	var buf bytes.Buffer
 	if first > s.shown {
 		fmt.Fprintf(&buf, "%s ... %d lines dropped\n", s.label, first-s.shown)
 	}
-	for i, l := range lines {
-		if first+int64(i) >= n {
-			break
-		}
-		if !s.muted {
+	for _, l := range lines {
+		if !l.Hidden {
 			fmt.Fprintf(&buf, "%s %s\n", s.label, l.Text)
 		}
 	}
 	s.shown = n
-	s.pr.write(buf.Bytes())
+	if buf.Len() > 0 {
+		s.pr.write(buf.Bytes())
+	}
 }
 
 // flush prints every line not yet shown.
 func (s *Session) flush() { s.flushTo(s.log.Total()) }
+
+// idle reports whether the session is at rest: its example idle (see
+// netex.Run.Idle) and, if it has ended, its end recorded.
+func (s *Session) idle() bool {
+	if !s.run.Idle() {
+		return false
+	}
+	select {
+	case <-s.run.Done():
+		return s.Ended()
+	default:
+		return true
+	}
+}
 
 // Ended reports whether the session's example has ended.
 func (s *Session) Ended() bool {

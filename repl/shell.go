@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/fatih/color"
 	"github.com/ionetsh/ionetsh/history"
@@ -34,17 +35,28 @@ type Shell struct {
 	// that reads standard input.
 	attach func(s *Session)
 
+	// store is the persistent command history; nil when it is off.
+	store *history.Store
+	begun time.Time
+
 	mu       sync.Mutex
 	sessions []*Session // in start order
 	started  int        // sessions ever started, for colours
-	cmds     []string   // commands run so far, for save
+	cmds     []record   // commands run so far, for save
+}
+
+// record is a command the shell ran, when, and whether it worked.
+type record struct {
+	time time.Time
+	text string
+	ok   bool
 }
 
 // newShell returns a shell printing to out (live: as lines arrive;
 // otherwise at the points where a session's output is settled) and
 // reporting errors to errw.
 func newShell(out, errw io.Writer, live, colour bool) *Shell {
-	return &Shell{pr: newPrinter(out, live), errw: errw, colour: colour, host: netex.DefaultHost, port: netex.DefaultPort}
+	return &Shell{pr: newPrinter(out, live), errw: errw, colour: colour, host: netex.DefaultHost, port: netex.DefaultPort, begun: time.Now()}
 }
 
 // printf prints command output through the printer.
@@ -65,10 +77,17 @@ func (sh *Shell) Exec(line string) error {
 	if !ok {
 		return unknownCommand(words[0])
 	}
+	at := time.Now()
+	err = cmd.Run(sh, words[1:])
+	sh.remember(at, strings.TrimSpace(line), err == nil || errors.Is(err, errQuit))
+	return err
+}
+
+// remember records a command for save and save --transcript.
+func (sh *Shell) remember(at time.Time, text string, ok bool) {
 	sh.mu.Lock()
-	sh.cmds = append(sh.cmds, strings.TrimSpace(line))
-	sh.mu.Unlock()
-	return cmd.Run(sh, words[1:])
+	defer sh.mu.Unlock()
+	sh.cmds = append(sh.cmds, record{time: at, text: text, ok: ok})
 }
 
 // session finds a session by name.
@@ -166,6 +185,40 @@ func (sh *Shell) stopAll() {
 		}
 		ss[i].flush()
 	}
+}
+
+// settleLimit bounds how long a script waits for its sessions to come
+// to rest before the next command.
+const settleLimit = 2 * time.Second
+
+// settle waits, up to settleLimit, until every session is at rest, seen
+// at rest three times in a row a moment apart (loopback data written by
+// one session may take that moment to reach another's socket), and then
+// prints in start order what each session printed. Script mode does
+// this before each command, so a script's output does not depend on
+// timing.
+func (sh *Shell) settle() {
+	deadline := time.Now().Add(settleLimit)
+	for calm := 0; calm < 3 && time.Now().Before(deadline); {
+		if sh.allIdle() {
+			calm++
+		} else {
+			calm = 0
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+	for _, s := range sh.list() {
+		s.flush()
+	}
+}
+
+func (sh *Shell) allIdle() bool {
+	for _, s := range sh.list() {
+		if !s.idle() {
+			return false
+		}
+	}
+	return true
 }
 
 // Close stops all sessions and flushes all output.

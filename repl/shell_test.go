@@ -51,16 +51,16 @@ wait ex1-server
 		t.Fatalf("status %d, stderr %q", code, errs)
 	}
 	matchOutput(t, out,
-		`\[ex1-client\] Connected to server `+reAddr+` via my local connection at `+reAddr+`!`,
-		`\[ex1-client\] `+reTime,
-		`\[ex1-client\] => T`,
 		`\[ex1-server\] Created socket: #<passive IPv4 stream socket, unbound `+reID+`>\[fd=\d+\]`,
 		`\[ex1-server\] Bound socket: #<passive IPv4 stream socket bound to 127\.0\.0\.1/\d+ `+reID+`>`,
 		`\[ex1-server\] Listening on socket bound to: `+reAddr,
 		`\[ex1-server\] Waiting to accept a connection...`,
 		`\[ex1-server\] Got a connection from `+reAddr+`!`,
 		`\[ex1-server\] Sending the time...Sent!`,
-		`\[ex1-server\] => T`)
+		`\[ex1-server\] => T`,
+		`\[ex1-client\] Connected to server `+reAddr+` via my local connection at `+reAddr+`!`,
+		`\[ex1-client\] `+reTime,
+		`\[ex1-client\] => T`)
 }
 
 func TestScriptStopsSessionsAtEnd(t *testing.T) {

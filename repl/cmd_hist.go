@@ -1,0 +1,214 @@
+package repl
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ionetsh/ionetsh/history"
+)
+
+func cmdLog(sh *Shell, args []string) error {
+	o, err := parseFlagsOnly(args, "time")
+	if err != nil || len(o.pos) < 1 || len(o.pos) > 2 {
+		return fmt.Errorf("usage: log NAME [N] [--time]")
+	}
+	s, err := sh.session(o.pos[0])
+	if err != nil {
+		return err
+	}
+	n := 0
+	if len(o.pos) == 2 {
+		if n, err = strconv.Atoi(o.pos[1]); err != nil || n < 1 {
+			return fmt.Errorf("bad line count %q: want a positive number", o.pos[1])
+		}
+	}
+	var b strings.Builder
+	lines := s.log.Last(n)
+	if d := s.log.Dropped(); d > 0 && (n == 0 || n > len(lines)) {
+		fmt.Fprintf(&b, "%s (%d older lines dropped)\n", s.label, d)
+	}
+	for _, l := range lines {
+		if o.flags["time"] {
+			fmt.Fprintf(&b, "%s %s %s\n", since(s.run.Started(), l.Time), s.label, l.Text)
+		} else {
+			fmt.Fprintf(&b, "%s %s\n", s.label, l.Text)
+		}
+	}
+	sh.printf("%s", b.String())
+	return nil
+}
+
+// since prints t relative to start, as +1.234s.
+func since(start, t time.Time) string {
+	return fmt.Sprintf("+%.3fs", t.Sub(start).Seconds())
+}
+
+// flagOptions are a command's positional words and its boolean --flags.
+type flagOptions struct {
+	pos   []string
+	flags map[string]bool
+}
+
+// parseFlagsOnly separates positional words from boolean --flags.
+func parseFlagsOnly(words []string, allowed ...string) (flagOptions, error) {
+	o := flagOptions{flags: map[string]bool{}}
+	for _, w := range words {
+		if !strings.HasPrefix(w, "--") {
+			o.pos = append(o.pos, w)
+			continue
+		}
+		if !contains(allowed, w[2:]) {
+			return o, fmt.Errorf("unknown option %s (expected one of %s)", w, optionList(allowed))
+		}
+		o.flags[w[2:]] = true
+	}
+	return o, nil
+}
+
+func cmdMute(sh *Shell, args []string) error   { return sh.setMuted(args, true) }
+func cmdUnmute(sh *Shell, args []string) error { return sh.setMuted(args, false) }
+
+// setMuted mutes or unmutes the named sessions: their lines are still
+// recorded, only not shown.
+func (sh *Shell) setMuted(args []string, muted bool) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: mute NAME... / unmute NAME...")
+	}
+	for _, name := range args {
+		s, err := sh.session(name)
+		if err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.muted = muted
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+func cmdForget(sh *Shell, args []string) error {
+	if len(args) != 1 {
+		return fmt.Errorf("usage: forget NAME | forget exited")
+	}
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	kept := sh.sessions[:0:0]
+	found := false
+	for _, s := range sh.sessions {
+		match := s.name == args[0] || args[0] == "exited" && s.Ended()
+		if match && !s.Ended() {
+			return fmt.Errorf("session %q is still %s; stop it first", s.name, s.State())
+		}
+		if match {
+			s.flush()
+		} else {
+			kept = append(kept, s)
+		}
+		found = found || match
+	}
+	if !found && args[0] != "exited" {
+		return fmt.Errorf("no session named %q (sessions: %s)", args[0], sh.namesLocked())
+	}
+	sh.sessions = kept
+	return nil
+}
+
+func cmdHistory(sh *Shell, args []string) error {
+	if len(args) > 1 {
+		return fmt.Errorf("usage: history [N]")
+	}
+	if sh.store == nil {
+		return fmt.Errorf("history is kept only at an interactive prompt, and is off here")
+	}
+	n := 0
+	if len(args) == 1 {
+		var err error
+		if n, err = strconv.Atoi(args[0]); err != nil || n < 1 {
+			return fmt.Errorf("bad count %q: want a positive number", args[0])
+		}
+	}
+	var b strings.Builder
+	for _, e := range sh.store.Last(n) {
+		fmt.Fprintf(&b, "%5d  %s\n", e.N, e.Text)
+	}
+	sh.printf("%s", b.String())
+	return nil
+}
+
+// notSaved are commands that a saved script leaves out: they would fail
+// in a script, or only look at or save the shell.
+var notSaved = []string{"save", "quit", "exit", "fg", "history", "log", "help"}
+
+func cmdSave(sh *Shell, args []string) error {
+	o, err := parseFlagsOnly(args, "transcript")
+	if err != nil || len(o.pos) != 1 {
+		return fmt.Errorf("usage: save FILE | save --transcript FILE")
+	}
+	text := sh.script()
+	if o.flags["transcript"] {
+		text = sh.transcript()
+	}
+	if err := os.WriteFile(o.pos[0], []byte(text), 0o644); err != nil {
+		return fmt.Errorf("save: %v", err)
+	}
+	return nil
+}
+
+// script returns the commands that worked so far, as a script.
+func (sh *Shell) script() string {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	var b strings.Builder
+	fmt.Fprintf(&b, "# ionetsh script saved %s; run it with: ionetsh FILE\n", time.Now().Format(time.DateTime))
+	for _, c := range sh.cmds {
+		if f := strings.Fields(c.text); c.ok && len(f) > 0 && !contains(notSaved, f[0]) {
+			b.WriteString(c.text + "\n")
+		}
+	}
+	return b.String()
+}
+
+// transcript returns every command and every kept session line, in time
+// order, with times relative to the shell's start.
+func (sh *Shell) transcript() string {
+	type entry struct {
+		at   time.Time
+		text string
+	}
+	var es []entry
+	sh.mu.Lock()
+	for _, c := range sh.cmds {
+		es = append(es, entry{c.time, "ionet> " + c.text})
+	}
+	ss := append([]*Session(nil), sh.sessions...)
+	sh.mu.Unlock()
+	for _, s := range ss {
+		for _, l := range s.log.Last(0) {
+			es = append(es, entry{l.Time, "[" + s.name + "] " + l.Text})
+		}
+	}
+	sort.SliceStable(es, func(i, j int) bool { return es[i].at.Before(es[j].at) })
+	var b strings.Builder
+	fmt.Fprintf(&b, "# ionetsh transcript saved %s\n", time.Now().Format(time.DateTime))
+	for _, e := range es {
+		fmt.Fprintf(&b, "%s %s\n", since(sh.begun, e.at), e.text)
+	}
+	return b.String()
+}
+
+// historyStore opens the command history for an interactive shell;
+// warnings go to warn. An empty path turns history off.
+func historyStore(path string, warn func(string)) *history.Store {
+	if path == "" {
+		return nil
+	}
+	st, err := history.Open(path, history.DefaultLimit)
+	if err != nil {
+		warn(err.Error())
+	}
+	return st
+}
