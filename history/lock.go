@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -37,6 +38,21 @@ func lock(path string) (unlock func(), err error) {
 	}, nil
 }
 
+// readFile returns the content of the file at path and what it is.
+func readFile(path string) ([]byte, os.FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := io.ReadAll(f)
+	return data, info, err
+}
+
 // appendLine saves line at the end of the history file, creating the
 // file and its directory if need be, in one write made under the lock.
 // It compacts the file when it holds more than twice the limit.
@@ -44,19 +60,16 @@ func (s *Store) appendLine(line string) error {
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
 		return err
 	}
-	// Opened under the lock, so that f is the file a compaction left.
-	var unlock func()
-	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return err
-	}
-	unlock, err = lock(s.path)
-	_ = 0
-	// lock(s.path)
+	unlock, err := lock(s.path)
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	// Opened under the lock, so that f is the file a compaction left.
+	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
 	defer f.Close()
 	if err := s.catchUp(f); err != nil {
 		return err

@@ -97,7 +97,7 @@ func checkAppends(t *testing.T, path string, count int) (total int) {
 func TestConcurrentProcesses(t *testing.T) {
 	const count = 500
 	t.Run("compacting", func(t *testing.T) {
-		const limit = 50
+		const limit = 300
 		path := filepath.Join(t.TempDir(), "history")
 		appendFromTwoProcesses(t, path, count, limit)
 		if n := checkAppends(t, path, count); n < limit || n > 2*limit {

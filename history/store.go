@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -108,19 +107,12 @@ func Open(path string, limit int) (*Store, error) {
 
 // load reads the history file; the caller holds the lock if it could.
 func (s *Store) load() error {
-	f, err := os.Open(s.path)
-	if err == nil {
-		defer f.Close()
-		var data []byte
-		var info os.FileInfo
-		if info, err = f.Stat(); err == nil {
-			if data, err = io.ReadAll(f); err == nil {
-				return s.remember(data, info)
-			}
-		}
+	data, info, err := readFile(s.path)
+	if err != nil {
+		s.memOnly = true
+		return warnf("%s: cannot read (%w); history will be kept in memory only", s.path, cause(err))
 	}
-	s.memOnly = true
-	return warnf("%s: cannot read (%w); history will be kept in memory only", s.path, cause(err))
+	return s.remember(data, info)
 }
 
 // remember takes the entries held in data, the content of the history
