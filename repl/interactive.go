@@ -36,9 +36,13 @@ func runInteractive(stdin *os.File, stdout, stderr io.Writer, colour bool, histo
 	}
 	t := &terminal{}
 	t.sh = newShell(stdout, stderr, true, colour)
+	// readline closes only its own wrapper around Stdin, so the
+	// cancellable reader is closed here, or Close would wait for a key.
+	in := readline.NewCancelableStdin(stdin)
+	defer in.Close()
 	rl, err := readline.NewEx(&readline.Config{
 		Prompt:                 prompt,
-		Stdin:                  stdin,
+		Stdin:                  in,
 		Stdout:                 term,
 		Stderr:                 stderr,
 		AutoComplete:           completer{t.sh},
@@ -53,7 +57,10 @@ func runInteractive(stdin *os.File, stdout, stderr io.Writer, colour bool, histo
 		return 1
 	}
 	t.rl = rl
-	defer rl.Close()
+	defer func() {
+		in.Close()
+		rl.Close()
+	}()
 	t.sh.store = historyStore(historyPath, func(w string) { fmt.Fprintf(stderr, "ionetsh: %s\n", w) })
 	for _, e := range t.sh.store.Entries() {
 		rl.SaveHistory(e)

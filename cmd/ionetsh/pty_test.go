@@ -63,9 +63,9 @@ type screen struct {
 	exited  chan error
 }
 
-func startScreen(t *testing.T) *screen {
+func startScreen(t *testing.T, args ...string) *screen {
 	t.Helper()
-	cmd := exec.Command(binary(t), "--no-color")
+	cmd := exec.Command(binary(t), append([]string{"--no-color", "--history", ""}, args...)...)
 	cmd.Env = append(os.Environ(), "TERM=xterm")
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 120, Rows: 40})
 	if err != nil {
