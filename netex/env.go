@@ -41,24 +41,44 @@ func (e *Env) nextID() string {
 // ReadStdin reads a line of standard input. The end of input is an
 // END-OF-FILE condition, as Lisp's read-line signals.
 func (e *Env) ReadStdin(ctx context.Context) (string, error) {
+	line, _, err := e.ReadStdinChunk(ctx)
+	return line, err
+}
+
+// chunkSource is a LineSource that can also tell text sent without a
+// newline from a line, as StdinPipe can.
+type chunkSource interface {
+	ReadChunk(ctx context.Context) (string, bool, error)
+}
+
+// ReadStdinChunk reads the next text of standard input and whether a
+// newline ended it (always true unless the source is a StdinPipe given
+// text with SendPartial). Ends are as for ReadStdin.
+func (e *Env) ReadStdinChunk(ctx context.Context) (string, bool, error) {
 	if ctx.Err() != nil {
-		return "", &Condition{Kind: Interrupted, FD: 0}
+		return "", false, &Condition{Kind: Interrupted, FD: 0}
 	}
 	if e.Stdin == nil {
-		return "", &Condition{Kind: EndOfFile, FD: 0}
+		return "", false, &Condition{Kind: EndOfFile, FD: 0}
 	}
 	done := waiting(ctx, stdinReady(e.Stdin))
-	line, err := e.Stdin.ReadLine(ctx)
+	var text string
+	newline, err := true, error(nil)
+	if cs, ok := e.Stdin.(chunkSource); ok {
+		text, newline, err = cs.ReadChunk(ctx)
+	} else {
+		text, err = e.Stdin.ReadLine(ctx)
+	}
 	done()
 	switch {
 	case err == nil:
-		return line, nil
+		return text, newline, nil
 	case ctx.Err() != nil:
-		return "", &Condition{Kind: Interrupted, FD: 0}
+		return "", false, &Condition{Kind: Interrupted, FD: 0}
 	case errors.Is(err, io.EOF):
-		return "", &Condition{Kind: EndOfFile, FD: 0}
+		return "", false, &Condition{Kind: EndOfFile, FD: 0}
 	}
-	return "", err
+	return "", false, err
 }
 
 func (e *Env) track(s *Socket) {

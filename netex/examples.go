@@ -117,7 +117,7 @@ func Examples() []*Example {
 			Explain: "A thread per client echoes lines until the client sends quit or goes away. Connect two ex4-clients and watch threads list both; stop the server and see their threads destroyed."},
 		{Name: "ex6-server", Role: Server, Protocol: Echo, Design: Multiplexed, IO: Blocking, Peers: echoClients, Run: runEx6Server,
 			Summary: "single-threaded echo server on the multiplexer, blocking line reads in the handler",
-			Explain: "One thread serves everyone through an event base, but each handler does a blocking read-line. Open a raw connect to it and send half a line (no newline): every other client stalls. That is the denial of service the tutorial warns about."},
+			Explain: "One thread serves everyone through an event base, but each handler does a blocking read-line. Open a raw client to it (connect HOST:PORT) and send half a line with send -n raw TEXT: every other client stalls until that line ends. That is the denial of service the tutorial warns about."},
 		{Name: "ex7-server", Role: Server, Protocol: EchoHalfClose, Design: Multiplexed, IO: Blocking, Peers: halfClients, Run: runEx7Server,
 			Summary: "multiplexed echo server with separate read and write handlers and a line queue",
 			Explain: "Reading and writing are separate handlers sharing a per-client queue of lines, with a high-water mark of 4096 bytes. It honours half-close: after the client's end-of-file it writes what is queued, then closes. Pipe a batch through ex5b-client."},

@@ -243,6 +243,17 @@ func (s *Socket) WriteLine(ctx context.Context, text string) error {
 	return err
 }
 
+// WriteText buffers text as it is, with no line ending.
+func (s *Socket) WriteText(ctx context.Context, text string) error {
+	done, err := s.guard(ctx, unix.POLLOUT)
+	if err != nil {
+		return err
+	}
+	defer done()
+	_, err = s.w.WriteString(text)
+	return err
+}
+
 // FinishOutput pushes buffered output to the socket (IOLib's finish-output).
 func (s *Socket) FinishOutput(ctx context.Context) error {
 	done, err := s.guard(ctx, unix.POLLOUT)

@@ -12,23 +12,31 @@ import (
 // ever blocking, Close marks the end of input. The shell uses one per
 // session for send and eof.
 type StdinPipe struct {
-	mu     sync.Mutex
-	lines  []string
-	closed bool
-	ready  chan struct{} // closed and replaced when lines or closed change
+	mu      sync.Mutex
+	lines   []string
+	partial []bool // partial[i]: lines[i] was sent without a newline
+	closed  bool
+	ready   chan struct{} // closed and replaced when lines or closed change
 }
 
 // NewStdinPipe returns an empty, open pipe.
 func NewStdinPipe() *StdinPipe { return &StdinPipe{ready: make(chan struct{})} }
 
 // Send queues line. It reports false if the pipe is already closed.
-func (p *StdinPipe) Send(line string) bool {
+func (p *StdinPipe) Send(line string) bool { return p.send(line, false) }
+
+// SendPartial queues text that has no newline after it. Only a reader
+// using ReadChunk can tell; ReadLine returns it as a line.
+func (p *StdinPipe) SendPartial(text string) bool { return p.send(text, true) }
+
+func (p *StdinPipe) send(text string, partial bool) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
 		return false
 	}
-	p.lines = append(p.lines, line)
+	p.lines = append(p.lines, text)
+	p.partial = append(p.partial, partial)
 	p.signal()
 	return true
 }
@@ -65,25 +73,32 @@ func (p *StdinPipe) Ready() bool {
 
 // ReadLine returns the next queued line, waiting for one if needed.
 func (p *StdinPipe) ReadLine(ctx context.Context) (string, error) {
+	l, _, err := p.ReadChunk(ctx)
+	return l, err
+}
+
+// ReadChunk returns the next queued text and whether a newline ended
+// it, waiting for one if needed.
+func (p *StdinPipe) ReadChunk(ctx context.Context) (string, bool, error) {
 	for {
 		p.mu.Lock()
 		if len(p.lines) > 0 {
-			l := p.lines[0]
+			l, partial := p.lines[0], p.partial[0]
 			p.lines[0] = ""
-			p.lines = p.lines[1:]
+			p.lines, p.partial = p.lines[1:], p.partial[1:]
 			p.mu.Unlock()
-			return l, nil
+			return l, !partial, nil
 		}
 		if p.closed {
 			p.mu.Unlock()
-			return "", io.EOF
+			return "", false, io.EOF
 		}
 		ready := p.ready
 		p.mu.Unlock()
 		select {
 		case <-ready:
 		case <-ctx.Done():
-			return "", ctx.Err()
+			return "", false, ctx.Err()
 		}
 	}
 }
@@ -103,7 +118,9 @@ func (p *StdinPipe) Feed(r io.Reader) {
 // Lines returns a closed pipe holding lines, for batch input.
 func Lines(lines ...string) *StdinPipe {
 	p := NewStdinPipe()
-	p.lines = append(p.lines, lines...)
-	p.closed = true
+	for _, l := range lines {
+		p.Send(l)
+	}
+	p.Close()
 	return p
 }

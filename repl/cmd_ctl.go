@@ -42,14 +42,25 @@ func cmdStop(sh *Shell, args []string) error {
 }
 
 func cmdSend(sh *Shell, args []string) error {
+	partial := len(args) > 0 && args[0] == "-n"
+	if partial {
+		args = args[1:]
+	}
 	if len(args) < 1 {
-		return fmt.Errorf("usage: send NAME TEXT...")
+		return fmt.Errorf("usage: send [-n] NAME TEXT...")
 	}
 	s, err := sh.inputSession(args[0])
 	if err != nil {
 		return err
 	}
-	if !s.stdin.Send(strings.Join(args[1:], " ")) {
+	send := s.stdin.Send
+	if partial {
+		if s.ex.Name != rawName {
+			return fmt.Errorf("send -n is for raw connect sessions; %s reads whole lines", s.ex.Name)
+		}
+		send = s.stdin.SendPartial
+	}
+	if !send(strings.Join(args[1:], " ")) {
 		return fmt.Errorf("session %q: standard input is already closed", s.name)
 	}
 	return nil

@@ -130,9 +130,12 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 	if len(named) == 1 {
 		name = named[0]
 	}
+	if name == rawName {
+		return rawClient(), nil
+	}
 	ex, ok := netex.Lookup(name)
 	if !ok || ex.Role != netex.Client || !netex.Pairs(ex, srv.ex) {
-		return nil, fmt.Errorf("%s does not speak %s's protocol (%s); use one of: %s",
+		return nil, fmt.Errorf("%s does not speak %s's protocol (%s); use one of: %s, or raw",
 			name, srv.ex.Name, srv.ex.Protocol, strings.Join(srv.ex.Peers, ", "))
 	}
 	return ex, nil

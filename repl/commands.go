@@ -21,11 +21,11 @@ type Command struct {
 func commands() []Command {
 	return []Command{
 		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]", Summary: "start a session running an example; for a server, return once it listens", Run: cmdRun, Complete: completeRun},
-		{Name: "connect", Args: "SERVER [CLIENT] [--name N] | HOST:PORT [--name N]", Summary: "start a client against a server session, or a raw line client to HOST:PORT", Run: cmdConnect, Complete: completeConnect},
+		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] | HOST:PORT [--name N]", Summary: "start a client against a server session; raw, or HOST:PORT, is a line client for talking by hand", Run: cmdConnect, Complete: completeConnect},
 		{Name: "stop", Args: "NAME... | all", Summary: "interrupt sessions; their cleanup runs and prints, then [NAME] stopped", Run: cmdStop, Complete: completeSessionsAll},
 		{Name: "sessions", Aliases: []string{"ps"}, Summary: "list sessions: name, example, state, address, connections, uptime", Run: cmdSessions},
 		{Name: "threads", Args: "[NAME]", Summary: "list live threads (and event-base handlers) of every session or one", Run: cmdThreads, Complete: completeSessions},
-		{Name: "send", Args: "NAME TEXT...", Summary: "write TEXT as one line to a session's standard input", Run: cmdSend, Complete: completeSessions},
+		{Name: "send", Args: "[-n] NAME TEXT...", Summary: "write TEXT as one line to a session's standard input (-n: no newline, raw clients only)", Run: cmdSend, Complete: completeSessions},
 		{Name: "eof", Args: "NAME", Summary: "close a session's standard input", Run: cmdEOF, Complete: completeSessions},
 		{Name: "fg", Args: "NAME", Summary: "attach the terminal to a session that reads standard input (interactive only)", Run: cmdFg, Complete: completeSessions},
 		{Name: "wait", Args: "NAME [TIMEOUT]", Summary: "wait until a session has ended (default timeout 10s)", Run: cmdWait, Complete: completeSessions},

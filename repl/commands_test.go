@@ -135,7 +135,7 @@ connect cli
 	for _, want := range []string{
 		`line 3: session name "srv" is taken`,
 		`line 4: session "srv" (ex1-server) does not read standard input`,
-		`line 5: ex4-client does not speak ex1-server's protocol (daytime); use one of: ex1-client, ex2-client, ex3-client`,
+		`line 5: ex4-client does not speak ex1-server's protocol (daytime); use one of: ex1-client, ex2-client, ex3-client, or raw`,
 		`line 8: session "cli" runs ex1-client, a client; connect needs a server session`,
 	} {
 		if !strings.Contains(errs, want) {

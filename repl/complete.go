@@ -81,7 +81,7 @@ func completeConnect(sh *Shell, args []string) []string {
 		return sh.sessionNames()
 	case 1:
 		if s, err := sh.session(args[0]); err == nil && s.ex.Role == netex.Server {
-			return s.ex.Peers
+			return append(append([]string(nil), s.ex.Peers...), rawName)
 		}
 	}
 	return nil

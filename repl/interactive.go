@@ -154,10 +154,12 @@ func (t *terminal) interrupt(s *Session, ctrlZ bool) {
 		return
 	}
 	t.detach(s)
-	if !ctrlZ {
-		t.sh.remember(time.Now(), "stop "+s.name, true)
-		t.sh.stop(s)
+	if ctrlZ {
+		t.sh.printf("(detached from %s; fg %s attaches it again)\n", s.name, s.name)
+		return
 	}
+	t.sh.remember(time.Now(), "stop "+s.name, true)
+	t.sh.stop(s)
 }
 
 // addHistory stores a typed command in the persistent history and in

@@ -6,12 +6,15 @@ import (
 	"github.com/ionetsh/ionetsh/netex"
 )
 
+// rawName is the example name of raw line clients.
+const rawName = "raw"
+
 // rawClient is not a tutorial example: it is a line client for talking
 // to any TCP server by hand. Lines from standard input are sent as they
 // come; a reader thread prints every line that comes back.
 func rawClient() *netex.Example {
 	return &netex.Example{
-		Name: "raw", Role: netex.Client, ReadsStdin: true,
+		Name: rawName, Role: netex.Client, ReadsStdin: true,
 		Summary: "a raw line client: lines sent, replies printed",
 		Run:     runRawClient,
 	}
@@ -47,7 +50,7 @@ func runRawClient(t *netex.Thread) (bool, error) {
 // and waits for the reader to see the server finish.
 func sendLines(t *netex.Thread, s *netex.Socket, reader *netex.Thread) (bool, error) {
 	for {
-		line, err := t.Env.ReadStdin(t.Ctx)
+		line, newline, err := t.Env.ReadStdinChunk(t.Ctx)
 		if errors.Is(err, netex.EndOfFile) {
 			if err := s.ShutdownWrite(t.Ctx); err != nil {
 				return false, err
@@ -60,7 +63,11 @@ func sendLines(t *netex.Thread, s *netex.Socket, reader *netex.Thread) (bool, er
 		if err != nil {
 			return false, err
 		}
-		if err := s.WriteLine(t.Ctx, line); err != nil {
+		write := s.WriteText
+		if newline {
+			write = s.WriteLine
+		}
+		if err := write(t.Ctx, line); err != nil {
 			return false, err
 		}
 		if err := s.FinishOutput(t.Ctx); err != nil {

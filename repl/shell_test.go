@@ -145,3 +145,33 @@ func TestScriptLispFormAndNames(t *testing.T) {
 		}
 	}
 }
+
+// TestEx6StallFromTheShell is the ex6 lesson driven from the shell: a raw
+// client sends half a line with send -n, and an ex4-client's line is not
+// echoed until the raw client ends its line. Proving that the echo does
+// not come needs a bounded wait: the 300ms expect is meant to fail.
+func TestEx6StallFromTheShell(t *testing.T) {
+	leakCheck(t)
+	out, errs, code := script(t, `
+run ex6-server --port 0 --bind 127.0.0.1 --name srv
+connect srv raw --name r
+connect srv ex4-client --name cli
+send -n r half a li
+send cli hello
+expect cli '^hello$' 300ms
+send r ne
+expect cli '^hello$'
+expect srv 'Read .*: hello'
+send -n cli oops
+`)
+	if code != 1 || strings.Count(errs, "\n") != 2 ||
+		!strings.Contains(errs, "line 7: expect cli \"^hello$\": no matching line within 300ms") ||
+		!strings.Contains(errs, "line 11: send -n is for raw connect sessions; ex4-client reads whole lines") {
+		t.Fatalf("status %d, stderr %q", code, errs)
+	}
+	for _, want := range []string{"[srv] Read ", ": half a line\n", "[r] half a line\n", "[cli] hello\n"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
