@@ -121,3 +121,44 @@ func bySession(out string) string {
 	}
 	return b.String()
 }
+
+// TestCtrlCStopsAttachedClient checks that Ctrl-C while a client is
+// attached stops it exactly like stop: its cleanup prints, then stopped,
+// and the prompt comes back.
+func TestCtrlCStopsAttachedClient(t *testing.T) {
+	s := startScreen(t)
+	s.waitFor(`(?m)^ionet>$`)
+	s.typeKeys("run ex5-server --port 0 --bind 127.0.0.1\r")
+	s.waitFor(`\[ex5-server\] Waiting to accept a connection\.\.\.\s*\nionet>$`)
+	s.typeKeys("connect ex5-server\r")
+	s.waitFor(`(?m)^ex4-client>$`)
+	s.typeKeys("\x03")
+	s.waitFor(`\[ex4-client\] Client Exited\.\s*\n\[ex4-client\] stopped\s*\n(.*\n)*ionet>$`)
+	s.typeKeys("quit\r")
+	s.waitExit()
+}
+
+// TestStdoutNotTerminal runs ionetsh | tee: stdin is a terminal, stdout
+// a file. The prompt and line editing go to the terminal (stderr), the
+// file gets only output, without colour.
+func TestStdoutNotTerminal(t *testing.T) {
+	logPath := filepath.Join(t.TempDir(), "log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	s := startScreenOut(t, logFile)
+	s.waitFor(`(?m)^ionet>$`)
+	s.typeKeys("explain ex1-client\r")
+	s.waitFor(`(?m)^ionet> explain ex1-client\n(.*\n)*ionet>$`)
+	s.typeKeys("quit\r")
+	s.waitExit()
+	data, _ := os.ReadFile(logPath)
+	if !strings.HasPrefix(string(data), "ex1-client (daytime client") || strings.Contains(string(data), "ionet>") || strings.Contains(string(data), "\x1b") {
+		t.Fatalf("stdout got more than output: %q", data)
+	}
+	if strings.Contains(s.text(), "ex1-client (daytime client") {
+		t.Fatalf("output went to the terminal too:\n%s", s.text())
+	}
+}

@@ -65,7 +65,17 @@ type screen struct {
 
 func startScreen(t *testing.T, args ...string) *screen {
 	t.Helper()
-	cmd := exec.Command(binary(t), append([]string{"--no-color", "--history", ""}, args...)...)
+	return startScreenOut(t, nil, append([]string{"--no-color"}, args...)...)
+}
+
+// startScreenOut starts ionetsh on a terminal with stdout sent to out
+// instead, unless out is nil.
+func startScreenOut(t *testing.T, out *os.File, args ...string) *screen {
+	t.Helper()
+	cmd := exec.Command(binary(t), append([]string{"--history", ""}, args...)...)
+	if out != nil {
+		cmd.Stdout = out
+	}
 	cmd.Env = append(os.Environ(), "TERM=xterm")
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 120, Rows: 40})
 	if err != nil {
