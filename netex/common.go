@@ -1,6 +1,7 @@
 package netex
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"time"
@@ -47,4 +48,21 @@ func connectClient(t *Thread) (*Socket, error) {
 		return nil, err
 	}
 	return s, s.Connect(t.Ctx, t.Env.Host, t.Env.Port)
+}
+
+// handleRefused is the clients' handler for a refused connection: for
+// SOCKET-CONNECTION-REFUSED-ERROR it prints the tutorial's hint, naming
+// the address the host resolves to (resolved again, as the Lisp's
+// (lookup-hostname host) is), and returns NIL. Any other outcome is
+// returned unchanged.
+func handleRefused(t *Thread, val bool, err error) (bool, error) {
+	if !errors.Is(err, ConnectionRefused) {
+		return val, err
+	}
+	addr, rerr := t.Env.LookupHostname(t.Ctx, t.Env.Host)
+	if rerr != nil {
+		return false, rerr
+	}
+	t.Printf("Connection refused to %s:%d. Maybe the server isn't running?\n", addr, t.Env.Port)
+	return false, nil
 }

@@ -8,15 +8,7 @@ import "errors"
 // as end-of-file (no newline) and also returns NIL. A line read returns T.
 func runEx3Client(t *Thread) (bool, error) {
 	val, err := ex3ClientHelper(t)
-	if !errors.Is(err, ConnectionRefused) {
-		return val, err
-	}
-	addr, err := t.Env.LookupHostname(t.Ctx, t.Env.Host)
-	if err != nil {
-		return false, err
-	}
-	t.Printf("Connection refused to %s:%d. Maybe the server isn't running?\n", addr, t.Env.Port)
-	return false, nil
+	return handleRefused(t, val, err)
 }
 
 // ex3ClientHelper is run-ex3-client-helper: connect, then read the

@@ -15,19 +15,7 @@ import "errors"
 // form and is printed however the function ends.
 func runEx4Client(t *Thread) (bool, error) {
 	defer t.Printf("Client Exited.\n")
-	err := ex4ClientHelper(t)
-	if errors.Is(err, ConnectionRefused) {
-		// Like the Lisp's (lookup-hostname host) here, this resolves again;
-		// it worked a moment ago, so an error is not expected and would be
-		// unhandled.
-		addr, rerr := t.Env.LookupHostname(t.Ctx, t.Env.Host)
-		if rerr != nil {
-			return false, rerr
-		}
-		t.Printf("Connection refused to %s:%d. Maybe the server isn't running?\n", addr, t.Env.Port)
-		return false, nil
-	}
-	return false, err
+	return handleRefused(t, false, ex4ClientHelper(t))
 }
 
 // ex4ClientHelper is run-ex4-client-helper: connect inside a

@@ -2,9 +2,8 @@ package netex
 
 import (
 	"context"
-	"os"
+	"github.com/ionetsh/ionetsh/internal/leaktest"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -150,37 +149,11 @@ func wait(t testing.TB, r *Run) Result {
 	}
 }
 
-// leakCheck records the goroutine and fd counts now and, when the test
-// ends, checks that they came back (goroutines take a moment to exit
-// after signalling that they are done, so that check polls to a deadline).
-func leakCheck(t testing.TB) {
-	t.Helper()
-	g0, f0 := runtime.NumGoroutine(), openFDs(t)
-	t.Cleanup(func() {
-		deadline := time.Now().Add(testTimeout)
-		for {
-			g, f := runtime.NumGoroutine(), openFDs(t)
-			if g <= g0 && f <= f0 {
-				return
-			}
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<20)
-				buf = buf[:runtime.Stack(buf, true)]
-				t.Fatalf("leak: goroutines %d -> %d, fds %d -> %d\n%s", g0, g, f0, f, buf)
-			}
-			runtime.Gosched()
-			time.Sleep(time.Millisecond)
-		}
-	})
-}
+// leakCheck checks that the test leaves no goroutine and no fd behind.
+func leakCheck(t testing.TB) { leaktest.Check(t) }
 
-func openFDs(t testing.TB) int {
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ents)
-}
+// openFDs returns how many fds the process has open.
+func openFDs(t testing.TB) int { return leaktest.OpenFDs(t) }
 
 func TestPatternTokens(t *testing.T) {
 	matchLines(t, []string{"Got a connection from 127.0.0.1:4242!", "#<THREAD \"X\" RUNNING {1002000103}>"},

@@ -39,19 +39,7 @@ func (c muxEchoClient) run(t *Thread) (bool, error) {
 		return false, err
 	}
 	defer base.Close()
-	err = c.helper(t, base)
-	if errors.Is(err, ConnectionRefused) {
-		// As the Lisp's (lookup-hostname host), this resolves again; it
-		// worked a moment ago, so an error here is not expected and is
-		// left unhandled.
-		addr, rerr := t.Env.LookupHostname(t.Ctx, t.Env.Host)
-		if rerr != nil {
-			return false, rerr
-		}
-		t.Printf("Connection refused to %s:%d. Maybe the server isn't running?\n", addr, t.Env.Port)
-		return false, nil
-	}
-	return false, err
+	return handleRefused(t, false, c.helper(t, base))
 }
 
 // helper is run-ex5a-client-helper: connect, register the two handlers
