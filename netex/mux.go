@@ -116,7 +116,19 @@ func (b *EventBase) SetIOHandler(fd int, ev Event, h Handler) error {
 		next.gen = b.gen
 	}
 	e := unix.EpollEvent{Events: epollMask(&next.h), Fd: int32(fd), Pad: next.gen}
-	if err := unix.EpollCtl(b.epfd, op, fd, &e); err != nil {
+	err := unix.EpollCtl(b.epfd, op, fd, &e)
+	if err == unix.ENOENT && ok {
+		// fd was closed with its handlers left in place, which dropped
+		// it from the epoll set: they are stale, and this registers
+		// whatever fd is now afresh.
+		next = fdEntry{}
+		next.h[ev] = h
+		b.gen++
+		next.gen = b.gen
+		e = unix.EpollEvent{Events: epollMask(&next.h), Fd: int32(fd), Pad: next.gen}
+		err = unix.EpollCtl(b.epfd, unix.EPOLL_CTL_ADD, fd, &e)
+	}
+	if err != nil {
 		return condErr(err, fd)
 	}
 	*ent = next
