@@ -133,7 +133,9 @@ func TestCtrlCStopsAttachedClient(t *testing.T) {
 	s.typeKeys("connect ex5-server\r")
 	s.waitFor(`(?m)^ex4-client>$`)
 	s.typeKeys("\x03")
-	s.waitFor(`\[ex4-client\] Client Exited\.\s*\n\[ex4-client\] stopped\s*\n(.*\n)*ionet>$`)
+	// Other sessions' lines may come between the client's (the server
+	// sees the connection close), so only the order is asserted.
+	s.waitFor(`(?s)\[ex4-client\] Client Exited\.\n.*\[ex4-client\] stopped\n.*ionet>$`)
 	s.typeKeys("quit\r")
 	s.waitExit()
 }
