@@ -2,6 +2,8 @@ package netex
 
 import (
 	"context"
+	"errors"
+	"os"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -15,10 +17,7 @@ func (b *EventBase) Dispatch(ctx context.Context, opt DispatchOptions) error {
 	stop := context.AfterFunc(ctx, b.Wake)
 	defer stop()
 	events := make([]unix.EpollEvent, 64)
-	msec := -1
-	if opt.Timeout > 0 {
-		msec = int((opt.Timeout + time.Millisecond - 1) / time.Millisecond)
-	}
+	b.ep.SetReadDeadline(time.Time{})
 	for {
 		if ctx.Err() != nil {
 			return &Condition{Kind: Interrupted, FD: -1}
@@ -26,17 +25,17 @@ func (b *EventBase) Dispatch(ctx context.Context, opt DispatchOptions) error {
 		if b.exitWhenEmpty && b.Empty() {
 			return nil
 		}
+		if opt.Timeout > 0 {
+			b.ep.SetReadDeadline(time.Now().Add(opt.Timeout))
+		}
 		idle := waiting(ctx, fdReady(b.epfd, unix.POLLIN))
-		n, err := unix.EpollWait(b.epfd, events, msec)
+		n, err := b.wait(events)
 		idle()
-		if err == unix.EINTR {
-			continue
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return nil
 		}
 		if err != nil {
-			return condErr(err, -1)
-		}
-		if n == 0 && opt.Timeout > 0 {
-			return nil
+			return err
 		}
 		if err := b.handle(ctx, events[:n]); err != nil {
 			return err
@@ -45,6 +44,25 @@ func (b *EventBase) Dispatch(ctx context.Context, opt DispatchOptions) error {
 			return nil
 		}
 	}
+}
+
+// wait waits for ready events: epoll_wait without blocking, and when
+// nothing is ready, a wait through Go's poller for the epoll fd to
+// become readable. The read deadline ends it for a Timeout.
+func (b *EventBase) wait(events []unix.EpollEvent) (int, error) {
+	var n int
+	var werr error
+	err := b.rc.Read(func(fd uintptr) bool {
+		n, werr = unix.EpollWait(int(fd), events, 0)
+		return n > 0 || werr != nil && werr != unix.EINTR
+	})
+	switch {
+	case err != nil:
+		return 0, err
+	case werr != nil:
+		return 0, condErr(werr, -1)
+	}
+	return n, nil
 }
 
 // handle calls the handlers of one round of ready events. A handler is

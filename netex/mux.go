@@ -2,8 +2,10 @@ package netex
 
 import (
 	"encoding/binary"
+	"os"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -58,6 +60,8 @@ type fdEntry struct {
 type EventBase struct {
 	env           *Env
 	epfd, wakefd  int
+	ep            *os.File // epfd, so that Dispatch waits through Go's poller
+	rc            syscall.RawConn
 	exitWhenEmpty bool
 
 	mu     sync.Mutex
@@ -85,6 +89,15 @@ func (e *Env) NewEventBase(exitWhenEmpty bool) (*EventBase, error) {
 		return nil, condErr(err, -1)
 	}
 	b := &EventBase{env: e, epfd: epfd, wakefd: wfd, exitWhenEmpty: exitWhenEmpty, fds: make(map[int]*fdEntry)}
+	// An epoll fd is readable while it has events ready, so Go's poller
+	// can wait on it: no OS thread blocks in epoll_wait.
+	unix.SetNonblock(epfd, true)
+	b.ep = os.NewFile(uintptr(epfd), "epoll")
+	if b.rc, err = b.ep.SyscallConn(); err != nil {
+		b.ep.Close()
+		unix.Close(wfd)
+		return nil, err
+	}
 	e.trackBase(b, true)
 	return b, nil
 }
@@ -206,7 +219,7 @@ func (b *EventBase) Close() error {
 	}
 	b.closed = true
 	b.fds = map[int]*fdEntry{}
-	unix.Close(b.epfd)
+	b.ep.Close()
 	unix.Close(b.wakefd)
 	b.env.trackBase(b, false)
 	return nil

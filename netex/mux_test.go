@@ -239,7 +239,7 @@ func TestMuxInterruptedAndWoken(t *testing.T) {
 	muxTest(t, true, "", func(th *Thread, b *EventBase, s *Socket, peer net.Conn) error {
 		h, calls := counting(s, 0)
 		b.SetIOHandler(s.FD(), Read, h)
-		err := interruptible(t, "syscall", "(*EventBase).Dispatch", func(ctx context.Context) error {
+		err := interruptible(t, "IO wait", "(*EventBase).Dispatch", func(ctx context.Context) error {
 			return b.Dispatch(ctx, DispatchOptions{})
 		})
 		if !errors.Is(err, Interrupted) {
@@ -248,7 +248,7 @@ func TestMuxInterruptedAndWoken(t *testing.T) {
 		// Another goroutine removes the last handler and wakes the
 		// dispatcher, which then finds the base empty.
 		go func() {
-			waitStack(t, "syscall", "(*EventBase).Dispatch")
+			waitStack(t, "IO wait", "(*EventBase).Dispatch")
 			b.RemoveFDHandlers(s.FD())
 			b.Wake()
 		}()
@@ -257,7 +257,7 @@ func TestMuxInterruptedAndWoken(t *testing.T) {
 		}
 		b.SetIOHandler(s.FD(), Read, h)
 		go func() {
-			waitStack(t, "syscall", "(*EventBase).Dispatch")
+			waitStack(t, "IO wait", "(*EventBase).Dispatch")
 			b.Wake()
 		}()
 		if err := b.Dispatch(th.Ctx, dispatchOnce); err != nil || *calls != 0 {
