@@ -181,5 +181,6 @@ func (r *Run) Threads() []string { return r.env.threadNames() }
 // and the events each has a handler for.
 func (r *Run) Handlers() []FDHandlers { return r.env.handlers() }
 
-// Conns returns how many of the example's connected sockets are open.
+// Conns returns how many of the example's active sockets (its
+// connections, and a client's socket while it connects) are open.
 func (r *Run) Conns() int { return r.env.conns() }
