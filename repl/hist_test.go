@@ -2,12 +2,15 @@ package repl
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestLogAfterExit(t *testing.T) {
@@ -162,4 +165,61 @@ func sessionLines(out string) string {
 		b.WriteString(strings.Join(by[n], "\n") + "\n")
 	}
 	return b.String()
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// waitContains waits, bounded, until b holds s.
+func (b *lockedBuffer) waitContains(t *testing.T, s string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(b.String(), s) {
+		if time.Now().After(deadline) {
+			t.Fatalf("output never held %q:\n%s", s, b.String())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestReplayStep checks that --step shows each command only after Enter.
+func TestReplayStep(t *testing.T) {
+	leakCheck(t)
+	path := filepath.Join(t.TempDir(), "demo.ion")
+	os.WriteFile(path, []byte("explain ex1-client\nexplain ex2-client\n"), 0o644)
+	in, feed := io.Pipe()
+	var out, errs lockedBuffer
+	done := make(chan int)
+	go func() { done <- Main([]string{"--replay", path, "--pace", "0", "--step"}, in, &out, &errs) }()
+	feed.Write([]byte("\n"))
+	out.waitContains(t, "ionet> explain ex1-client\n")
+	if strings.Contains(out.String(), "explain ex2-client") {
+		t.Fatalf("the second command ran before Enter:\n%s", out.String())
+	}
+	feed.Write([]byte("\n"))
+	out.waitContains(t, "ionet> explain ex2-client\n")
+	feed.Close()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("status %d: %s", code, errs.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("replay did not end")
+	}
 }
