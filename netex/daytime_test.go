@@ -160,30 +160,6 @@ func TestDaytimeClientsRefused(t *testing.T) {
 	})
 }
 
-func TestDaytimeServersAddressInUse(t *testing.T) {
-	for _, server := range []string{"ex1-server", "ex2-server", "ex3-server"} {
-		t.Run(server, func(t *testing.T) {
-			leakCheck(t)
-			_, _, port := startServer(t, server)
-			second, out := start(t, server, Config{Port: port})
-			res := wait(t, second)
-			if _, ok := second.Addr(); ok {
-				t.Fatal("the second server listens")
-			}
-			created := "Created socket: #<passive IPv4 stream socket, unbound {ID}>[fd={N}]"
-			if server == "ex3-server" {
-				if res.Value || res.Err != nil || res.Stopped {
-					t.Fatalf("result %+v, want NIL", res)
-				}
-				matchLines(t, out.Lines(), created, "Bind: Address already in use, forget :reuse-addr t?")
-				return
-			}
-			dtUnhandled(t, res, AddressInUse, `98 :EADDRINUSE "Address already in use"`)
-			matchLines(t, out.Lines(), created)
-		})
-	}
-}
-
 func TestIterativeServersStopInAccept(t *testing.T) {
 	for _, server := range []string{"ex2-server", "ex3-server"} {
 		t.Run(server, func(t *testing.T) {

@@ -106,20 +106,6 @@ func TestEx6ServerClientEnds(t *testing.T) {
 		[]string{"Closing a client connection to " + mxHPList(c.local), "Server Exited"})...)
 }
 
-// TestEx6ServerAddressInUse: a busy port is reported, and the cleanup's
-// line joins the message, which has no newline.
-func TestEx6ServerAddressInUse(t *testing.T) {
-	leakCheck(t)
-	_, _, port := startServer(t, "ex6-server")
-	second, out := start(t, "ex6-server", Config{Port: port})
-	if res := wait(t, second); res.Value || res.Err != nil || res.Stopped {
-		t.Fatalf("result %+v", res)
-	}
-	matchLines(t, out.Lines(),
-		"Created socket: #<passive IPv4 stream socket, unbound {ID}>[fd={N}]",
-		"Bind: Address already in use, forget :reuse-addr t?Server Exited")
-}
-
 // TestEx6ServerHandlers: while it serves a client, the event base has a
 // read handler for the listener and one for the client, and the client's
 // goes when it leaves.

@@ -218,24 +218,6 @@ func TestEx7ServerStopWhileReadingAPartialLine(t *testing.T) {
 	}
 }
 
-func TestMuxServersAddressInUse(t *testing.T) {
-	muxEachServer(t, func(t *testing.T, server string) {
-		leakCheck(t)
-		l, err := net.Listen("tcp4", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer l.Close()
-		srv, sout := start(t, server, Config{Port: l.Addr().(*net.TCPAddr).Port})
-		if res := wait(t, srv); res.Value || res.Err != nil || res.Stopped {
-			t.Fatalf("result %+v, want NIL", res)
-		}
-		// The busy-port message has no newline; the cleanup's goodbye
-		// follows it on the same line, as in the Lisp.
-		matchLines(t, sout.Lines(), muxPrologue()[0], "Bind: Address already in use, forget :reuse-addr t?Server Exited.")
-	})
-}
-
 func TestMuxServersClientReset(t *testing.T) {
 	muxEachServer(t, func(t *testing.T, server string) {
 		leakCheck(t)

@@ -289,24 +289,6 @@ func TestEx4ClientStoppedOnStdin(t *testing.T) {
 	sout.waitFor(t, linePattern("Client {H:P} closed connection for a read.").String())
 }
 
-func TestThreadedServersAddressInUse(t *testing.T) {
-	for _, name := range []string{"ex4-server", "ex5-server"} {
-		t.Run(name, func(t *testing.T) {
-			leakCheck(t)
-			l, err := net.Listen("tcp4", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer l.Close()
-			srv, sout := start(t, name, Config{Port: l.Addr().(*net.TCPAddr).Port})
-			if res := wait(t, srv); res.Value || res.Err != nil || res.Stopped {
-				t.Fatalf("result %+v, want NIL", res)
-			}
-			matchLines(t, sout.Lines(), thrPrologue()[0], "Bind: Address already in use, forget :reuse-addr t?")
-		})
-	}
-}
-
 func TestEx5ServerStopDestroysClientThreads(t *testing.T) {
 	leakCheck(t)
 	srv, sout, port := startServer(t, "ex5-server")
