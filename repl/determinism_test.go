@@ -1,25 +1,14 @@
 package repl
 
 import (
-	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ionetsh/ionetsh/internal/outtest"
 )
 
-// normalize blanks what legitimately changes between runs: addresses and
-// ports, identity tokens, fds, the time of day and uptimes.
-func normalize(s string) string {
-	for _, r := range []struct{ re, with string }{
-		{`\d+\.\d+\.\d+\.\d+[:/]\d+`, "ADDR"},
-		{`\{[0-9A-F]+\}`, "{ID}"},
-		{`fd=\d+`, "fd=N"},
-		{`FD: \d+`, "FD: N"},
-		{`\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{1,2}:\d{1,2}`, "TIME"},
-	} {
-		s = regexp.MustCompile(r.re).ReplaceAllString(s, r.with)
-	}
-	return s
-}
+// normalize blanks what changes between runs.
+func normalize(s string) string { return outtest.Normalize(s) }
 
 // issueScript is the example script of the shell issue, with the server
 // kept on loopback.

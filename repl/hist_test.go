@@ -6,11 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ionetsh/ionetsh/internal/outtest"
 )
 
 func TestLogAfterExit(t *testing.T) {
@@ -134,37 +135,12 @@ func TestReplay(t *testing.T) {
 		t.Fatalf("status %d: %s", code, errs.String())
 	}
 	want, _, _ := script(t, issueScript)
-	if got := sessionLines(out.String()); got != sessionLines(want) {
-		t.Fatalf("replay's session output differs:\n--- script\n%s--- replay\n%s", sessionLines(want), got)
+	if got := outtest.BySession(out.String()); got != outtest.BySession(want) {
+		t.Fatalf("replay's session output differs:\n--- script\n%s--- replay\n%s", outtest.BySession(want), got)
 	}
 	if !strings.Contains(out.String(), "ionet> send ex4-client hello\n") {
 		t.Fatalf("commands not shown:\n%s", out.String())
 	}
-}
-
-// sessionLines returns each session's lines, normalised, grouped by
-// session in order of first appearance and sorted: live output shows
-// lines in real time, so the interleaving of sessions, and of one
-// session's threads, is down to timing; what each printed is not.
-func sessionLines(out string) string {
-	var order []string
-	by := map[string][]string{}
-	for _, l := range strings.Split(normalize(out), "\n") {
-		if !strings.HasPrefix(l, "[") {
-			continue
-		}
-		name := l[:strings.Index(l, "]")+1]
-		if _, ok := by[name]; !ok {
-			order = append(order, name)
-		}
-		by[name] = append(by[name], l)
-	}
-	var b strings.Builder
-	for _, n := range order {
-		sort.Strings(by[n])
-		b.WriteString(strings.Join(by[n], "\n") + "\n")
-	}
-	return b.String()
 }
 
 // lockedBuffer is a bytes.Buffer safe for a writer and a reader at once.

@@ -5,10 +5,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ionetsh/ionetsh/internal/outtest"
 )
 
 // waitExit waits for the program to exit with status 0.
@@ -72,7 +73,7 @@ func TestAttachRecordReplay(t *testing.T) {
 	}
 	recorded, _ := os.ReadFile(trans)
 	stamp := regexp.MustCompile(`(?m)^\+\d+\.\d+s `)
-	if a, b := bySession(stamp.ReplaceAllString(string(recorded), "")), bySession(string(out)); a != b {
+	if a, b := outtest.BySession(stamp.ReplaceAllString(string(recorded), "")), outtest.BySession(string(out)); a != b {
 		t.Fatalf("replay differs from the recording:\n--- recorded\n%s--- replayed\n%s", a, b)
 	}
 }
@@ -97,29 +98,6 @@ func checkHistory(t *testing.T, hist string) {
 	s.waitFor(`(?m)^ionet> save /`)
 	s.typeKeys("\x03\x04")
 	s.waitExit()
-}
-
-// bySession returns each session's lines of out, normalised and sorted,
-// session by session in order of first appearance.
-func bySession(out string) string {
-	var order []string
-	by := map[string][]string{}
-	for _, l := range strings.Split(normalize(out), "\n") {
-		if !strings.HasPrefix(l, "[") || !strings.Contains(l, "]") {
-			continue
-		}
-		name := l[:strings.Index(l, "]")+1]
-		if by[name] == nil {
-			order = append(order, name)
-		}
-		by[name] = append(by[name], l)
-	}
-	var b strings.Builder
-	for _, n := range order {
-		sort.Strings(by[n])
-		b.WriteString(strings.Join(by[n], "\n") + "\n")
-	}
-	return b.String()
 }
 
 // TestCtrlCStopsAttachedClient checks that Ctrl-C while a client is

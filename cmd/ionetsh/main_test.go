@@ -3,9 +3,10 @@ package main
 import (
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ionetsh/ionetsh/internal/outtest"
 
 	"github.com/ionetsh/ionetsh/repl"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -27,41 +28,13 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-// normalizers replace what changes from run to run (addresses and ports,
-// identity tokens, fds, the time of day, uptimes) with fixed words.
-var normalizers = []struct {
-	re   *regexp.Regexp
-	with string
-}{
-	{regexp.MustCompile(`\d+\.\d+\.\d+\.\d+[:/]\d+`), "ADDR"},
-	{regexp.MustCompile(`\{[0-9A-F]+\}`), "{ID}"},
-	{regexp.MustCompile(`fd=\d+`), "fd=N"},
-	{regexp.MustCompile(`FD: \d+`), "FD: N"},
-	{regexp.MustCompile(`\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{1,2}:\d{1,2}`), "TIME"},
-}
-
-// normalize rewrites s so that two runs of the same script compare equal.
-func normalize(s string) string {
-	for _, n := range normalizers {
-		s = n.re.ReplaceAllString(s, n.with)
-	}
-	return s
-}
-
 // cmpNorm compares a file (stdout or stderr or a file name) with a
 // golden file after normalising the first: cmpnorm stdout want.txt.
 func cmpNorm(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 {
 		ts.Fatalf("usage: cmpnorm stdout|stderr|FILE WANTFILE")
 	}
-	var got string
-	switch args[0] {
-	case "stdout", "stderr":
-		got = ts.ReadFile(args[0])
-	default:
-		got = ts.ReadFile(args[0])
-	}
-	got, want := normalize(got), ts.ReadFile(args[1])
+	got, want := outtest.Normalize(ts.ReadFile(args[0])), ts.ReadFile(args[1])
 	if (got == want) == neg {
 		ts.Fatalf("normalised %s does not match %s:\n--- got\n%s--- want\n%s%s", args[0], args[1], got, want, diffHint(got, want))
 	}
