@@ -20,6 +20,9 @@ func cmdRun(sh *Shell, args []string) error {
 	if !ok {
 		return fmt.Errorf("unknown example %q; examples: %s", o.pos[0], exampleNames())
 	}
+	if err := roleOptions(o, ex); err != nil {
+		return err
+	}
 	cfg, err := sh.config(o, ex.Role == netex.Server)
 	if err != nil {
 		return err
@@ -33,6 +36,18 @@ func cmdRun(sh *Shell, args []string) error {
 		return err
 	}
 	return sh.afterStart(s)
+}
+
+// roleOptions rejects --bind for a client and --host for a server, which
+// would otherwise be ignored.
+func roleOptions(o options, ex *netex.Example) error {
+	if _, ok := o.vals["bind"]; ok && ex.Role == netex.Client {
+		return fmt.Errorf("--bind is for servers; %s is a client (use --host)", ex.Name)
+	}
+	if _, ok := o.vals["host"]; ok && ex.Role == netex.Server {
+		return fmt.Errorf("--host is for clients; %s is a server (use --bind)", ex.Name)
+	}
+	return nil
 }
 
 // config builds an example's configuration from the shell's defaults and

@@ -85,6 +85,8 @@ func TestErrors(t *testing.T) {
 		{"run ex1-server --port abc", `bad port "abc"`},
 		{"run ex1-server --bind nowhere", `bad bind address "nowhere"`},
 		{"run ex1-server --colour red", `unknown option --colour`},
+		{"run ex1-client --bind 127.0.0.1", `--bind is for servers; ex1-client is a client (use --host)`},
+		{"run ex1-server --host localhost", `--host is for clients; ex1-server is a server (use --bind)`},
 		{"run", `usage: run EXAMPLE`},
 		{"stop nosuch", `no session named "nosuch" (sessions: none)`},
 		{"stop", `usage: stop NAME... | stop all`},
