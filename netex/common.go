@@ -50,6 +50,20 @@ func connectClient(t *Thread) (*Socket, error) {
 	return s, s.Connect(t.Ctx, t.Env.Host, t.Env.Port)
 }
 
+// connectReported is the opening the Lisp-style clients share: connect
+// to the Env's host and port and print both ends of the connection. On
+// an error the socket is returned too (if one was made), still open, for
+// the caller to close.
+func connectReported(t *Thread) (*Socket, error) {
+	s, err := connectClient(t)
+	if err != nil {
+		return s, err
+	}
+	t.Printf("Connected to server %s from my local connection at %s!\n",
+		hostPort(s.RemoteAddr()), hostPort(s.LocalAddr()))
+	return s, nil
+}
+
 // handleRefused is the clients' handler for a refused connection: for
 // SOCKET-CONNECTION-REFUSED-ERROR it prints the tutorial's hint, naming
 // the address the host resolves to (resolved again, as the Lisp's

@@ -6,7 +6,7 @@ package netex
 // prints the server's line without a newline and returns T. It handles
 // no condition, so a refused connection is unhandled.
 func runEx2Client(t *Thread) (bool, error) {
-	s, err := connectDaytime(t)
+	s, err := connectReported(t)
 	if s != nil {
 		defer s.Abort()
 	}
@@ -19,18 +19,4 @@ func runEx2Client(t *Thread) (bool, error) {
 	}
 	t.Printf("%s", line)
 	return true, s.Close(t.Ctx)
-}
-
-// connectDaytime is the opening ex2-client and ex3-client share: connect
-// to the Env's host and port and print both ends of the connection. On
-// an error the socket is returned too, still open, for the caller to
-// close.
-func connectDaytime(t *Thread) (*Socket, error) {
-	s, err := connectClient(t)
-	if err != nil {
-		return s, err
-	}
-	t.Printf("Connected to server %s from my local connection at %s!\n",
-		hostPort(s.RemoteAddr()), hostPort(s.LocalAddr()))
-	return s, nil
 }

@@ -15,7 +15,7 @@ func runEx3Client(t *Thread) (bool, error) {
 // daytime line with end-of-file handled. The socket is closed on the way
 // out, as with-open-socket does.
 func ex3ClientHelper(t *Thread) (bool, error) {
-	s, err := connectDaytime(t)
+	s, err := connectReported(t)
 	if s != nil {
 		defer s.Abort()
 	}

@@ -23,15 +23,13 @@ func runEx4Client(t *Thread) (bool, error) {
 // which is reported here. The socket is closed normally (flushing) after
 // a handled condition and aborted when an error escapes.
 func ex4ClientHelper(t *Thread) error {
-	s, err := connectClient(t)
+	s, err := connectReported(t)
 	if s != nil {
 		defer s.Abort()
 	}
 	if err != nil {
 		return err
 	}
-	t.Printf("Connected to server %s from my local connection at %s!\n",
-		hostPort(s.RemoteAddr()), hostPort(s.LocalAddr()))
 	err = ex4Echo(t, s)
 	switch {
 	case errors.Is(err, ConnectionReset):

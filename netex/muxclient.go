@@ -47,19 +47,17 @@ func (c muxEchoClient) run(t *Thread) (bool, error) {
 // escaping from dispatch are reported; the socket is always closed with
 // abort, since a handler may have closed it already.
 func (c muxEchoClient) helper(t *Thread, base *EventBase) error {
-	s, err := t.Env.MakeSocket(false)
-	if err != nil {
+	s, err := connectReported(t)
+	if s == nil {
 		return err
 	}
 	defer func() {
 		t.Printf("Client safely closing open socket to server.\n")
 		s.Abort()
 	}()
-	if err := s.Connect(t.Ctx, t.Env.Host, t.Env.Port); err != nil {
+	if err != nil {
 		return err
 	}
-	t.Printf("Connected to server %s from my local connection at %s!\n",
-		hostPort(s.RemoteAddr()), hostPort(s.LocalAddr()))
 	if err := base.SetIOHandler(s.FD(), Read, c.reader(t, s, c.disconnector(t, base, s))); err != nil {
 		return err
 	}
