@@ -12,7 +12,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -37,7 +36,7 @@ func TestMain(m *testing.M) {
 	build := exec.Command("go", "build", "-o", ionetshBin, "github.com/ionetsh/ionetsh/cmd/ionetsh")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	// The first signal.Notify starts os/signal's receiving goroutine for
-	// good; start it now so that noLeaks does not count it.
+	// good; start it now so that leakCheck does not count it.
 	_, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	stop()
 	code := 1
@@ -56,31 +55,6 @@ func runStandalone(stdin string, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := Standalone(args, strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
-}
-
-// noLeaks checks, when the test ends, that the goroutine and descriptor
-// counts came back to what they are now.
-func noLeaks(t *testing.T) {
-	g0, f0 := runtime.NumGoroutine(), countFDs(t)
-	t.Cleanup(func() {
-		deadline := time.Now().Add(standaloneTimeout)
-		for runtime.NumGoroutine() > g0 || countFDs(t) > f0 {
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<20)
-				buf = buf[:runtime.Stack(buf, true)]
-				t.Fatalf("leak: goroutines %d -> %d, fds %d -> %d\n%s", g0, runtime.NumGoroutine(), f0, countFDs(t), buf)
-			}
-			time.Sleep(time.Millisecond)
-		}
-	})
-}
-
-func countFDs(t *testing.T) int {
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ents)
 }
 
 // unusedPort returns a loopback port nobody listens on.
@@ -156,7 +130,7 @@ func TestStandaloneHelp(t *testing.T) {
 }
 
 func TestStandaloneRefused(t *testing.T) {
-	noLeaks(t)
+	leakCheck(t)
 	port := unusedPort(t)
 	code, out, errs := runStandalone("", "ex3-client", "--port", fmt.Sprint(port))
 	want := fmt.Sprintf("Connection refused to 127.0.0.1:%d. Maybe the server isn't running?\nNIL\n", port)
@@ -173,7 +147,7 @@ func TestStandaloneRefused(t *testing.T) {
 // TestStandaloneClientInProcess runs a client through Standalone against
 // a server started with netex, the name given after the options.
 func TestStandaloneClientInProcess(t *testing.T) {
-	noLeaks(t)
+	leakCheck(t)
 	ex, _ := netex.Lookup("ex2-server")
 	srv, err := netex.Start(context.Background(), ex, netex.Config{Port: 0, Bind: "127.0.0.1"})
 	if err != nil {
