@@ -105,8 +105,13 @@ func (t *terminal) filterRune(r rune) (rune, bool) {
 }
 
 // loop reads lines until quit, exit or Ctrl-D at an empty prompt.
+// Before each prompt it waits until the printer has written what the
+// last command (or Ctrl-C, Ctrl-Z, Ctrl-D) printed: a write that lands
+// as Readline starts can leave the prompt missing (chzyer/readline
+// issue #220).
 func (t *terminal) loop() {
 	for {
+		t.sh.pr.sync()
 		line, err := t.rl.Readline()
 		t.mu.Lock()
 		s, ctrlZ := t.attached, t.ctrlZ
@@ -143,7 +148,6 @@ func (t *terminal) exec(line string) bool {
 	if err != nil {
 		t.sh.printf("error: %v\n", err)
 	}
-	t.sh.pr.sync()
 	return false
 }
 
