@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -135,6 +136,8 @@ func cmdWait(sh *Shell, args []string) error {
 	select {
 	case <-s.ended:
 		return nil
+	case <-sh.commandContext().Done():
+		return errInterrupted
 	case <-time.After(d):
 		return fmt.Errorf("wait %s: still %s after %v", s.name, s.State(), d)
 	}
@@ -156,12 +159,12 @@ func cmdExpect(sh *Shell, args []string) error {
 	if err != nil {
 		return err
 	}
-	return s.expect(re, d)
+	return s.expect(sh.commandContext(), re, d)
 }
 
 // expect waits until a line matching re appears after the last line an
 // expect on s matched.
-func (s *Session) expect(re *regexp.Regexp, d time.Duration) error {
+func (s *Session) expect(ctx context.Context, re *regexp.Regexp, d time.Duration) error {
 	deadline := time.After(d)
 	s.mu.Lock()
 	from := s.expectAt
@@ -185,6 +188,8 @@ func (s *Session) expect(re *regexp.Regexp, d time.Duration) error {
 		}
 		select {
 		case <-changed:
+		case <-ctx.Done():
+			return errInterrupted
 		case <-deadline:
 			return fmt.Errorf("expect %s %q: no matching line within %v", s.name, re, d)
 		}
@@ -199,6 +204,12 @@ func cmdSleep(sh *Shell, args []string) error {
 	if err != nil || d < 0 {
 		return fmt.Errorf("bad duration %q: want e.g. 200ms or 2s", args[0])
 	}
-	time.Sleep(d)
-	return nil
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-sh.commandContext().Done():
+		return errInterrupted
+	}
 }

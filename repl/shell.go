@@ -17,6 +17,10 @@ import (
 // errQuit is returned by quit and exit to end the shell.
 var errQuit = errors.New("quit")
 
+// errInterrupted is returned by a blocking command cancelled by Ctrl-C
+// (Shell.Interrupt).
+var errInterrupted = errors.New("interrupted")
+
 // palette is the colours session names cycle through.
 var palette = []color.Attribute{color.FgCyan, color.FgGreen, color.FgYellow, color.FgMagenta, color.FgBlue, color.FgRed}
 
@@ -37,6 +41,12 @@ type Shell struct {
 	// store is the persistent command history; nil when it is off.
 	store *history.Store
 	begun time.Time
+
+	// cmdCtx is the context of the command now running: a blocking
+	// command (wait, expect, sleep, flood, bench) returns when it ends.
+	// Ctrl-C at the prompt cancels it; see commandContext.
+	cmdCtx    context.Context
+	cmdCancel context.CancelFunc
 
 	mu       sync.Mutex
 	sessions []*Session // in start order
@@ -77,9 +87,40 @@ func (sh *Shell) Exec(line string) error {
 		return unknownCommand(words[0])
 	}
 	at := time.Now()
+	ctx, cancel := context.WithCancel(context.Background())
+	sh.mu.Lock()
+	sh.cmdCtx, sh.cmdCancel = ctx, cancel
+	sh.mu.Unlock()
 	err = cmd.Run(sh, words[1:])
+	sh.mu.Lock()
+	sh.cmdCtx, sh.cmdCancel = nil, nil
+	sh.mu.Unlock()
+	cancel()
 	sh.remember(at, strings.TrimSpace(line), err == nil || errors.Is(err, errQuit))
 	return err
+}
+
+// commandContext returns the context of the command now running, which
+// ends when the command is interrupted; outside a command it never ends.
+func (sh *Shell) commandContext() context.Context {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.cmdCtx == nil {
+		return context.Background()
+	}
+	return sh.cmdCtx
+}
+
+// Interrupt cancels the command now running, if any, and reports whether
+// there was one. Sessions are untouched.
+func (sh *Shell) Interrupt() bool {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.cmdCancel == nil {
+		return false
+	}
+	sh.cmdCancel()
+	return true
 }
 
 // remember records a command for save and save --transcript.
