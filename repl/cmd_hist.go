@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -29,13 +30,13 @@ func cmdLog(sh *Shell, args []string) error {
 	var b strings.Builder
 	lines := s.log.Last(n)
 	if d := s.log.Dropped(); d > 0 && (n == 0 || n > len(lines)) {
-		fmt.Fprintf(&b, "%s (%d older lines dropped)\n", s.label, d)
+		fmt.Fprintf(&b, "%s (%d older lines dropped)\n", s.label.text(), d)
 	}
 	for _, l := range lines {
 		if o.flags["time"] {
-			fmt.Fprintf(&b, "%s %s %s\n", since(s.run.Started(), l.Time), s.label, l.Text)
+			fmt.Fprintf(&b, "%s %s %s\n", since(s.run.Started(), l.Time), s.label.text(), l.Text)
 		} else {
-			fmt.Fprintf(&b, "%s %s\n", s.label, l.Text)
+			fmt.Fprintf(&b, "%s %s\n", s.label.text(), l.Text)
 		}
 	}
 	sh.printf("%s", b.String())
@@ -144,37 +145,57 @@ func cmdHistory(sh *Shell, args []string) error {
 var notSaved = []string{"save", "quit", "exit", "fg", "history", "log", "help"}
 
 func cmdSave(sh *Shell, args []string) error {
-	o, err := parseFlagsOnly(args, "transcript")
+	o, err := parseFlagsOnly(args, "transcript", "force")
 	if err != nil || len(o.pos) != 1 {
-		return fmt.Errorf("usage: save FILE | save --transcript FILE")
+		return fmt.Errorf("usage: save [--force] FILE | save [--force] --transcript FILE")
 	}
-	text := sh.script()
+	path := o.pos[0]
+	text, n := sh.script()
+	what := fmt.Sprintf("%d commands", n)
 	if o.flags["transcript"] {
-		text = sh.transcript()
+		text, n = sh.transcript()
+		what = fmt.Sprintf("a transcript of %d lines", n)
 	}
-	if err := os.WriteFile(o.pos[0], []byte(text), 0o644); err != nil {
+	flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if !o.flags["force"] {
+		flag |= os.O_EXCL
+	}
+	f, err := os.OpenFile(path, flag, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%s already exists; save --force %s replaces it", path, strings.Join(args, " "))
+	}
+	if err == nil {
+		_, err = f.WriteString(text)
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
 		return fmt.Errorf("save: %v", err)
 	}
+	sh.printf("saved %s to %s\n", what, path)
 	return nil
 }
 
-// script returns the commands that worked so far, as a script.
-func (sh *Shell) script() string {
+// script returns the commands that worked so far, as a script, and how
+// many there are.
+func (sh *Shell) script() (string, int) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	var b strings.Builder
+	n := 0
 	fmt.Fprintf(&b, "# ionetsh script saved %s; run it with: ionetsh FILE\n", time.Now().Format(time.DateTime))
 	for _, c := range sh.cmds {
 		if f := strings.Fields(c.text); c.ok && len(f) > 0 && !contains(notSaved, f[0]) {
 			b.WriteString(c.text + "\n")
+			n++
 		}
 	}
-	return b.String()
+	return b.String(), n
 }
 
-// transcript returns every command and every kept session line, in time
-// order, with times relative to the shell's start.
-func (sh *Shell) transcript() string {
+// transcript returns every command, what each printed (tables, errors,
+// attach notices) and every kept session line, in time order, with
+// times relative to the shell's start, and how many lines that is.
+func (sh *Shell) transcript() (string, int) {
 	type entry struct {
 		at   time.Time
 		text string
@@ -186,6 +207,9 @@ func (sh *Shell) transcript() string {
 	}
 	ss := append([]*Session(nil), sh.sessions...)
 	sh.mu.Unlock()
+	for _, l := range sh.shown.Last(0) {
+		es = append(es, entry{l.Time, l.Text})
+	}
 	for _, s := range ss {
 		for _, l := range s.log.Last(0) {
 			es = append(es, entry{l.Time, "[" + s.name + "] " + l.Text})
@@ -197,7 +221,7 @@ func (sh *Shell) transcript() string {
 	for _, e := range es {
 		fmt.Fprintf(&b, "%s %s\n", since(sh.begun, e.at), e.text)
 	}
-	return b.String()
+	return b.String(), len(es)
 }
 
 // historyStore opens the command history for an interactive shell;

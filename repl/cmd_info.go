@@ -117,9 +117,9 @@ func cmdSet(sh *Shell, args []string) error {
 	case "color", "colour":
 		switch args[1] {
 		case "on":
-			sh.colour = true
+			sh.colour.Store(true)
 		case "off":
-			sh.colour = false
+			sh.colour.Store(false)
 		default:
 			return fmt.Errorf("set color takes on or off, not %q", args[1])
 		}

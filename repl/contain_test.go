@@ -54,15 +54,15 @@ func TestPanicIsContained(t *testing.T) {
 func TestColour(t *testing.T) {
 	leakCheck(t)
 	var out, errs bytes.Buffer
-	if code := Main([]string{"-c", "run ex1-server --port 0 --bind 127.0.0.1"}, strings.NewReader(""), &out, &errs); code != 0 {
+	if code := Main([]string{"-c", "run ex1-server --port 0 --bind 127.0.0.1"}, strings.NewReader(""), &out, &errs, nil); code != 0 {
 		t.Fatalf("status %d: %s", code, errs.String())
 	}
 	if strings.Contains(out.String(), "\x1b[") {
 		t.Fatalf("colour written to a non-terminal: %q", out.String())
 	}
 	out.Reset()
-	Main([]string{"-c", "set color on; run ex1-server --port 0 --bind 127.0.0.1"}, strings.NewReader(""), &out, &errs)
-	if !strings.Contains(out.String(), "\x1b[36;1m[ex1-server]\x1b[0;22m Created socket") {
+	Main([]string{"-c", "set color on; run ex1-server --port 0 --bind 127.0.0.1"}, strings.NewReader(""), &out, &errs, nil)
+	if !strings.Contains(out.String(), "\x1b[1;38;5;33m[ex1-server]\x1b[0m Created socket") {
 		t.Fatalf("set color on gave no colour: %q", out.String())
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -15,111 +15,202 @@ import (
 
 const prompt = "ionet> "
 
-// terminal is the interactive shell's state: the readline instance and
+// hintGap is how long after a Ctrl-C at an empty prompt another one
+// prints nothing.
+const hintGap = 2 * time.Second
+
+// lineEditor reads the lines typed at the prompt: readline, or plain
+// line input on a terminal that cannot redraw.
+type lineEditor interface {
+	Readline() (string, error)
+	SetPrompt(string)
+	Refresh()
+	Close() error
+}
+
+// terminal is the interactive shell's state: how lines are read, and
 // the session, if any, that the terminal is attached to.
 type terminal struct {
-	sh *Shell
-	rl *readline.Instance
+	sh    *Shell
+	ed    lineEditor
+	rl    *readline.Instance // nil with plain input
+	cfg   *readline.Config
+	in    *readline.CancelableStdin
+	lines *lineReader
+	plain *plainEditor // nil with readline
+	fd    int
+	term  io.Writer // where the prompt and editing go
+	tee   bool      // stdout is not the terminal: typed commands are echoed to it
+
+	hist      []string              // the shell's own command history
+	clientHis map[*Session][]string // lines typed to each attached client
+	histFor   *Session              // whose history readline holds
+	histReady bool                  // histFor is set
+	lastCtrlC time.Time
 
 	mu       sync.Mutex
 	attached *Session
 	ctrlZ    bool
+	caught   os.Signal // SIGTERM or SIGHUP: the shell is ending
 }
 
-// runInteractive runs the readline shell on a terminal. If stdout is not
-// a terminal, the prompt and line editing go to stderr and stdout gets
-// only output.
-func runInteractive(stdin *os.File, stdout, stderr io.Writer, colour bool, historyPath string) int {
-	term := stdout
-	if !isTerminal(stdout) {
-		term, colour = stderr, false
+// runInteractive runs the shell at a terminal, with sh (from a replay
+// handing over) or a new shell. If stdout is not a terminal, the prompt
+// and line editing go to stderr and stdout gets only output, each typed
+// command echoed before its output as ionet> CMD. The status is 0, or
+// 128 plus the signal that ended the shell.
+func runInteractive(e env, sh *Shell, colour bool, historyPath string) int {
+	stdin := e.stdin.(*os.File)
+	t := &terminal{fd: int(stdin.Fd()), term: e.stdout, clientHis: map[*Session][]string{}}
+	if !isTerminal(e.stdout) {
+		t.term, t.tee, colour = e.stderr, true, false
 	}
-	t := &terminal{}
-	t.sh = newShell(stdout, stderr, true, colour)
+	if dumbTerminal() {
+		colour = false
+	}
+	if sh == nil {
+		sh = newShell(e.stdout, e.stderr, true, colour)
+	}
+	t.sh = sh
+	if err := t.openEditor(stdin); err != nil {
+		fmt.Fprintf(e.stderr, "ionetsh: %v\n", err)
+		return 1
+	}
+	out := e.stdout
+	if t.rl != nil && !t.tee {
+		out = t.rl.Stdout()
+	}
+	sh.goLive(out)
+	sh.store = historyStore(historyPath, func(w string) { fmt.Fprintf(e.stderr, "ionetsh: %s\n", w) })
+	t.hist = sh.store.Entries()
+	sh.attach = t.attach
+	stop := t.watchSignals(e.sigs)
+	t.loop()
+	stop()
+	sh.Close()
+	t.closeEditor()
+	if sig, ok := t.signalled().(syscall.Signal); ok {
+		return 128 + int(sig)
+	}
+	return 0
+}
+
+// openEditor sets up readline, or plain input when the terminal cannot
+// redraw.
+func (t *terminal) openEditor(stdin *os.File) error {
+	if dumbTerminal() {
+		t.plain = newPlainEditor(stdin, t.term)
+		t.plain.SetPrompt(prompt)
+		t.ed = t.plain
+		return nil
+	}
 	// readline closes only its own wrapper around Stdin, so the
 	// cancellable reader is closed here, or Close would wait for a key.
-	in := readline.NewCancelableStdin(stdin)
-	defer in.Close()
-	rl, err := readline.NewEx(&readline.Config{
+	t.in = readline.NewCancelableStdin(stdin)
+	t.lines = &lineReader{r: t.in}
+	t.cfg = &readline.Config{
 		Prompt:                 prompt,
-		Stdin:                  in,
-		Stdout:                 term,
-		Stderr:                 stderr,
-		AutoComplete:           completer{t.sh},
+		Stdin:                  t.lines,
+		Stdout:                 t.term,
+		Stderr:                 t.term,
+		AutoComplete:           termCompleter{t},
 		InterruptPrompt:        "^C",
 		EOFPrompt:              "",
 		FuncFilterInputRune:    t.filterRune,
 		DisableAutoSaveHistory: true,
 		HistorySearchFold:      true,
-	})
+	}
+	rl, err := readline.NewEx(t.cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "ionetsh: %v\n", err)
-		return 1
+		t.in.Close()
+		return err
 	}
-	t.rl = rl
-	defer func() {
-		in.Close()
-		rl.Close()
-	}()
-	t.sh.store = historyStore(historyPath, func(w string) { fmt.Fprintf(stderr, "ionetsh: %s\n", w) })
-	for _, e := range t.sh.store.Entries() {
-		rl.SaveHistory(e)
-	}
-	if term == stdout {
-		t.sh.pr.setWriter(rl.Stdout())
-	}
-	t.sh.attach = t.attach
-	stopSignals := t.closeOnSignal()
-	defer stopSignals()
-	t.loop()
-	t.sh.Close()
-	return 0
+	t.rl, t.ed = rl, rl
+	return nil
 }
 
-// closeOnSignal ends the shell cleanly on SIGTERM or SIGHUP, so that the
-// terminal is restored and sessions are stopped.
-func (t *terminal) closeOnSignal() func() {
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, syscall.SIGTERM, syscall.SIGHUP)
-	done := make(chan struct{})
+// closeEditor restores the terminal.
+func (t *terminal) closeEditor() {
+	if t.in != nil {
+		t.in.Close()
+	}
+	t.ed.Close()
+}
+
+// watchSignals handles the signals the program receives until the
+// returned function is called. SIGINT cancels the running command (or,
+// with plain input, is Ctrl-C at the prompt); SIGTERM and SIGHUP end
+// the shell, which stops every session, printing its cleanup.
+func (t *terminal) watchSignals(sigs <-chan os.Signal) (stop func()) {
+	done, finished := make(chan struct{}), make(chan struct{})
 	go func() {
-		select {
-		case <-ch:
-			t.rl.Close()
-		case <-done:
+		defer close(finished)
+		for {
+			select {
+			case sig := <-sigs:
+				t.onSignal(sig)
+			case <-done:
+				return
+			}
 		}
 	}()
-	return func() { signal.Stop(ch); close(done) }
+	return func() { close(done); <-finished }
 }
 
-// filterRune turns Ctrl-Z into an interrupt marked as a detach, instead
-// of readline's suspend.
+func (t *terminal) onSignal(sig os.Signal) {
+	if sig == os.Interrupt {
+		if !t.sh.Interrupt() && t.plain != nil {
+			t.plain.interrupt()
+		}
+		return
+	}
+	t.mu.Lock()
+	t.caught = sig
+	t.mu.Unlock()
+	t.sh.Halt()
+	t.closeEditor()
+}
+
+// signalled returns the signal that is ending the shell, if any.
+func (t *terminal) signalled() os.Signal {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.caught
+}
+
+// filterRune turns Ctrl-Z into an interrupt marked as a detach, echoed
+// as ^Z, instead of readline's suspend.
 func (t *terminal) filterRune(r rune) (rune, bool) {
+	t.cfg.InterruptPrompt = "^C"
 	if r == readline.CharCtrlZ {
 		t.mu.Lock()
 		t.ctrlZ = true
 		t.mu.Unlock()
+		t.cfg.InterruptPrompt = "^Z"
 		return readline.CharInterrupt, true
 	}
 	return r, true
 }
 
-// loop reads lines until quit, exit or Ctrl-D at an empty prompt.
-// Before each prompt it waits until the printer has written what the
-// last command (or Ctrl-C, Ctrl-Z, Ctrl-D) printed: a write that lands
-// as Readline starts can leave the prompt missing (chzyer/readline
-// issue #220).
+// loop reads lines until quit, exit, Ctrl-D at an empty prompt or a
+// signal that ends the shell. Before each prompt it waits until the
+// printer has written what the last command (or Ctrl-C, Ctrl-Z, Ctrl-D)
+// printed: a write that lands as Readline starts can leave the prompt
+// missing (chzyer/readline issue #220).
 func (t *terminal) loop() {
-	for {
+	for t.signalled() == nil {
 		t.sh.pr.sync()
-		line, err := t.rl.Readline()
+		t.useHistory()
+		line, err := t.ed.Readline()
 		t.mu.Lock()
 		s, ctrlZ := t.attached, t.ctrlZ
 		t.ctrlZ = false
 		t.mu.Unlock()
 		switch {
+		case t.signalled() != nil:
+			return
 		case errors.Is(err, readline.ErrInterrupt):
-			t.interrupt(s, ctrlZ)
+			t.interrupt(s, line, ctrlZ)
 		case err != nil: // io.EOF: Ctrl-D, or the terminal closed
 			if s == nil {
 				return
@@ -130,6 +221,7 @@ func (t *terminal) loop() {
 		case s != nil:
 			s.stdin.Send(line)
 			t.sh.remember(time.Now(), "send "+s.name+" "+line, true)
+			t.clientHistory(s, line)
 		default:
 			t.addHistory(line)
 			if t.exec(line) {
@@ -140,21 +232,36 @@ func (t *terminal) loop() {
 }
 
 // exec runs a command line and reports whether the shell should end.
+// While it runs, keys pressed are not echoed (they wait for the next
+// prompt) and Ctrl-C cancels it.
 func (t *terminal) exec(line string) bool {
-	err := t.sh.Exec(line)
-	if errors.Is(err, errQuit) {
-		return true
+	if t.tee && strings.TrimSpace(line) != "" {
+		t.sh.pr.write([]byte(prompt + line + "\n"))
 	}
-	if err != nil {
-		t.sh.printf("error: %v\n", err)
+	restore := func() {}
+	if t.rl != nil {
+		restore = quietTerminal(t.fd, false)
+	}
+	err := t.sh.Exec(line)
+	restore()
+	switch {
+	case errors.Is(err, errQuit):
+		return true
+	case errors.Is(err, errInterrupted):
+		t.sh.errorf("interrupted\n")
+	case err != nil:
+		t.sh.errorf("error: %v\n", err)
 	}
 	return false
 }
 
-// interrupt handles Ctrl-C (stop the attached session, or clear the line)
-// and Ctrl-Z (detach).
-func (t *terminal) interrupt(s *Session, ctrlZ bool) {
+// interrupt handles Ctrl-C (stop the attached session, or clear the
+// line, with a hint at an empty prompt) and Ctrl-Z (detach).
+func (t *terminal) interrupt(s *Session, line string, ctrlZ bool) {
 	if s == nil {
+		if !ctrlZ && line == "" {
+			t.hint()
+		}
 		return
 	}
 	t.detach(s)
@@ -166,41 +273,13 @@ func (t *terminal) interrupt(s *Session, ctrlZ bool) {
 	t.sh.stop(s)
 }
 
-// addHistory stores a typed command in the persistent history and in
-// readline's, for Up, Down and Ctrl-R.
-func (t *terminal) addHistory(line string) {
-	stored, err := t.sh.store.Add(line)
-	if err != nil {
-		t.sh.printf("ionetsh: %v\n", err)
+// hint answers Ctrl-C at an empty prompt, unless the last one was less
+// than hintGap ago.
+func (t *terminal) hint() {
+	now := time.Now()
+	if now.Sub(t.lastCtrlC) >= hintGap {
+		t.sh.pr.sync()
+		io.WriteString(t.term, "(use quit or Ctrl-D to leave)\n")
 	}
-	if stored {
-		t.rl.SaveHistory(line)
-	}
-}
-
-// attach gives the terminal to s until it ends, Ctrl-Z or Ctrl-D.
-func (t *terminal) attach(s *Session) {
-	t.mu.Lock()
-	t.attached = s
-	t.mu.Unlock()
-	t.rl.SetPrompt(s.name + "> ")
-	t.sh.printf("(attached to %s: Ctrl-D sends end-of-file, Ctrl-C stops it, Ctrl-Z detaches)\n", s.name)
-	go func() {
-		<-s.ended
-		if t.detach(s) {
-			t.rl.Refresh()
-		}
-	}()
-}
-
-// detach returns the terminal to the prompt if s is attached.
-func (t *terminal) detach(s *Session) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.attached != s {
-		return false
-	}
-	t.attached = nil
-	t.rl.SetPrompt(prompt)
-	return true
+	t.lastCtrlC = now
 }

@@ -1,7 +1,6 @@
 package repl
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,16 +23,26 @@ type flags struct {
 	replay     string
 	pace       float64
 	step       bool
+	then       bool // --then-interactive
+}
+
+// env is what the program runs with: its standard streams and the
+// signals it receives (nil when nobody passes them on).
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	sigs           <-chan os.Signal
 }
 
 const usageText = `usage: ionetsh [--echo] [--no-color] [--history FILE] [-c 'CMD; CMD' | FILE]
-       ionetsh --replay FILE [--pace 1.0] [--step]
+       ionetsh --replay FILE [--pace 1.0] [--step] [--then-interactive]
        ionetsh run NAME [--host H] [--port P] [--bind ADDR]`
 
 // Main is the whole program behind cmd/ionetsh: it takes the arguments
-// without the program name and the three standard streams, and returns
-// the exit status.
-func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// without the program name, the three standard streams and the channel
+// on which the program's SIGINT, SIGTERM and SIGHUP arrive (nil if none),
+// and returns the exit status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, sigs <-chan os.Signal) int {
 	if len(args) > 0 && args[0] == "run" {
 		return Standalone(args[1:], stdin, stdout, stderr)
 	}
@@ -46,15 +55,13 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	colour := !f.noColor && os.Getenv("NO_COLOR") == ""
+	e := env{stdin: stdin, stdout: stdout, stderr: stderr, sigs: sigs}
 	switch {
 	case f.replay != "":
-		rp := replay{pace: f.pace}
-		if f.step {
-			rp.step = bufio.NewReader(stdin)
-		}
-		return runReplay(f.replay, rp, stdout, stderr, colour && isTerminal(stdout))
+		rp := replay{pace: f.pace, step: f.step, then: f.then, hist: f.historyPath(stderr)}
+		return runReplay(f.replay, rp, e, colour && isTerminal(stdout) && !dumbTerminal())
 	case f.command != "":
-		return runScript(strings.NewReader(strings.Join(splitCommands(f.command), "\n")), f.echo, colour && isTerminal(stdout), stdout, stderr)
+		return runScript(strings.NewReader(strings.Join(splitCommands(f.command), "\n")), f.echo, colour && isTerminal(stdout), stdout, stderr, sigs)
 	case f.file != "":
 		file, err := os.Open(f.file)
 		if err != nil {
@@ -62,11 +69,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		defer file.Close()
-		return runScript(file, f.echo, colour && isTerminal(stdout), stdout, stderr)
+		return runScript(file, f.echo, colour && isTerminal(stdout), stdout, stderr, sigs)
 	case isTerminal(stdin):
-		return runInteractive(stdin.(*os.File), stdout, stderr, colour, f.historyPath(stderr))
+		return runInteractive(e, nil, colour, f.historyPath(stderr))
 	}
-	return runScript(stdin, f.echo, colour && isTerminal(stdout), stdout, stderr)
+	return runScript(stdin, f.echo, colour && isTerminal(stdout), stdout, stderr, sigs)
 }
 
 func parseFlags(args []string, stderr io.Writer) (flags, error) {
@@ -82,11 +89,15 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	})
 	fs.StringVar(&f.replay, "replay", "", "replay a saved script as a paced demo")
 	fs.Float64Var(&f.pace, "pace", 1.0, "replay speed factor; 0 is instant")
-	fs.BoolVar(&f.step, "step", false, "replay: wait for Enter before each command")
+	fs.BoolVar(&f.step, "step", false, "replay: wait for a key before each command")
+	fs.BoolVar(&f.then, "then-interactive", false, "replay: hand the live sessions to the prompt at the end")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(stderr, usageText)
 		}
+		return f, err
+	}
+	if err := replayOnly(fs, f.replay != ""); err != nil {
 		return f, err
 	}
 	if f.pace < 0 {
@@ -126,4 +137,18 @@ func (f flags) historyPath(stderr io.Writer) string {
 		return ""
 	}
 	return p
+}
+
+// replayOnly rejects the replay options without --replay.
+func replayOnly(fs *flag.FlagSet, replaying bool) error {
+	var err error
+	fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "pace", "step", "then-interactive":
+			if !replaying && err == nil {
+				err = fmt.Errorf("--%s works only with --replay FILE", fl.Name)
+			}
+		}
+	})
+	return err
 }

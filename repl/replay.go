@@ -1,13 +1,13 @@
 package repl
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/fatih/color"
 )
 
 // Replay pacing at --pace 1: how long each typed character and the pause
@@ -17,80 +17,202 @@ const (
 	afterDelay = 600 * time.Millisecond
 )
 
+// stepHint is shown beside the next command when stepping.
+const stepHint = "Enter/Space/PgDn/→ next · b back · s skip · q stop"
+
 // replay runs a saved script the way a presenter would: each command is
-// typed out at a prompt, output is shown live as it happens, and with
-// step the next command waits for Enter on stdin.
+// typed out at a prompt, and the sessions' output is printed settled
+// after it, as in a script, so two replays show the same lines in the
+// same order. With step, each command waits for a key.
 type replay struct {
 	pace float64
-	step *bufio.Reader // nil unless stepping
+	step bool
+	then bool   // hand the live sessions to the prompt at the end
+	hist string // history file for the prompt after
+
+	sh       *Shell
+	e        env
+	fancy    bool   // stdout is a terminal that can redraw
+	keys     *keyReader
+	attached string // the client a rehearsal had attached, shown as typing at its prompt
+	stop     chan struct{}
+	caught   os.Signal
 }
 
-func runReplay(path string, rp replay, stdout, stderr io.Writer, colour bool) int {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		fmt.Fprintf(stderr, "ionetsh: %v\n", err)
-		return 2
-	}
-	sh := newShell(stdout, stderr, true, colour)
-	failed := false
+// scriptLine is a command of a script and its line number.
+type scriptLine struct {
+	n    int
+	text string
+}
+
+func parseScript(data []byte) []scriptLine {
+	var cmds []scriptLine
 	for n, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(strings.TrimSuffix(line, "\r"))
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+		if line != "" && !strings.HasPrefix(line, "#") {
+			cmds = append(cmds, scriptLine{n + 1, line})
 		}
-		sh.settle()
-		rp.wait()
-		sh.pr.typed("ionet> ", line, rp.scale(typeDelay))
-		err := sh.Exec(line)
+	}
+	return cmds
+}
+
+func runReplay(path string, rp replay, e env, colour bool) int {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ionetsh: %v\n", err)
+		return 2
+	}
+	rp.e, rp.stop = e, make(chan struct{})
+	rp.fancy = isTerminal(e.stdout) && !dumbTerminal()
+	rp.sh = newShell(e.stdout, e.stderr, false, colour)
+	rp.sh.attach = rp.noteAttach
+	in, term := e.stdin.(*os.File)
+	term = term && isTerminal(in)
+	if rp.keys, err = newKeyReader(e.stdin, term); err != nil {
+		fmt.Fprintf(e.stderr, "ionetsh: %v\n", err)
+		return 1
+	}
+	restore := func() {}
+	if term {
+		restore = quietTerminal(int(in.Fd()), rp.step)
+	}
+	stopWatch := rp.watchSignals()
+	failed := rp.run(parseScript(data))
+	stopWatch()
+	restore()
+	rp.keys.close()
+	if term && rp.caught != os.Interrupt && rp.caught != nil {
+		term = false // SIGTERM or SIGHUP: the shell ends
+	}
+	if term && (rp.then || rp.caught == os.Interrupt || rp.keys.quit) {
+		rp.sh.resume()
+		return runInteractive(e, rp.sh, colour, rp.hist)
+	}
+	rp.sh.Close()
+	return exitStatus(rp.caught, failed)
+}
+
+// run replays cmds and reports whether any failed.
+func (rp *replay) run(cmds []scriptLine) bool {
+	failed := false
+	for i := 0; i < len(cmds) && !rp.stopped(); {
+		c := cmds[i]
+		p, shown := rp.display(c.text)
+		if rp.step {
+			switch rp.ask(p, shown) {
+			case keyQuit:
+				return failed
+			case keyBack:
+				i = max(i-1, 0)
+				continue
+			case keySkip:
+				i++
+				continue
+			}
+		}
+		rp.sh.pr.typed(p, shown, rp.scale(typeDelay))
+		rp.track(c.text)
+		err := rp.sh.Exec(c.text)
+		rp.sh.settle()
 		if errors.Is(err, errQuit) {
 			break
 		}
-		if err != nil {
-			sh.pr.sync()
-			fmt.Fprintf(stderr, "ionetsh: line %d: %v\n", n+1, err)
+		if err != nil && !(errors.Is(err, errInterrupted) && rp.stopped()) {
+			fmt.Fprintf(rp.e.stderr, "ionetsh: line %d: %v\n", c.n, err)
 			failed = true
 		}
-		time.Sleep(rp.scale(afterDelay))
+		rp.pause(rp.scale(afterDelay))
+		i++
 	}
-	sh.settle()
-	sh.Close()
-	if failed {
-		return 1
+	return failed
+}
+
+// ask shows the next command dimmed with the keys' hint, and waits for
+// a key.
+func (rp *replay) ask(p, shown string) key {
+	if rp.fancy {
+		faint := color.New(color.Faint)
+		faint.EnableColor()
+		rp.sh.pr.write([]byte(p + faint.Sprint(shown) + "   " + faint.Sprint("("+stepHint+")")))
 	}
-	return 0
+	k := rp.keys.next(rp.stop)
+	if rp.fancy {
+		rp.sh.pr.write([]byte("\r\x1b[K"))
+	}
+	return k
+}
+
+// display returns the prompt and text to show for a command: a send to
+// the client the rehearsal had attached is shown as typing at its
+// prompt, as it was typed.
+func (rp *replay) display(line string) (string, string) {
+	if a := rp.attached; a != "" {
+		if rest, ok := strings.CutPrefix(line, "send "+a+" "); ok {
+			return a + "> ", rest
+		}
+		if line == "eof "+a {
+			return a + "> ", "^D"
+		}
+	}
+	return prompt, line
+}
+
+// track follows what the rehearsal's terminal was attached to: any
+// other command than typing to the attached client means it detached.
+func (rp *replay) track(line string) {
+	if a := rp.attached; a != "" && !strings.HasPrefix(line, "send "+a+" ") {
+		rp.attached = ""
+	}
+}
+
+// noteAttach stands for attaching the terminal in the rehearsal.
+func (rp *replay) noteAttach(s *Session) {
+	rp.attached = s.name
+	rp.sh.printf("%s", attachNotice(s.name))
+}
+
+// watchSignals stops the replay at a signal: SIGINT stops the replay
+// (on a terminal the shell goes on at the prompt), SIGTERM and SIGHUP
+// the shell. The returned function stops watching.
+func (rp *replay) watchSignals() (stop func()) {
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		select {
+		case sig := <-rp.e.sigs:
+			rp.caught = sig
+			rp.sh.Halt()
+			close(rp.stop)
+			rp.keys.wake()
+		case <-done:
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+func (rp *replay) stopped() bool {
+	select {
+	case <-rp.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// pause waits d, or until the replay is stopped.
+func (rp *replay) pause(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-rp.stop:
+	}
 }
 
 // scale applies the pace to a delay.
-func (rp replay) scale(d time.Duration) time.Duration {
+func (rp *replay) scale(d time.Duration) time.Duration {
 	return time.Duration(float64(d) * rp.pace)
-}
-
-// wait waits for Enter when stepping; at the end of stdin it stops
-// waiting.
-func (rp *replay) wait() {
-	if rp.step == nil {
-		return
-	}
-	if _, err := rp.step.ReadString('\n'); err != nil {
-		rp.step = nil
-	}
-}
-
-// typed writes prompt and then text a character at a time, as if being
-// typed, after everything queued; session lines wait meanwhile.
-func (p *printer) typed(prompt, text string, perChar time.Duration) {
-	p.sync()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for p.writing {
-		p.idle.Wait()
-	}
-	io.WriteString(p.w, prompt)
-	for _, r := range text {
-		io.WriteString(p.w, string(r))
-		if perChar > 0 {
-			time.Sleep(perChar)
-		}
-	}
-	io.WriteString(p.w, "\n")
 }

@@ -20,7 +20,7 @@ type Session struct {
 	run   *netex.Run
 	stdin *netex.StdinPipe // nil unless the example reads standard input
 	log   *history.Transcript
-	label string // "[name]", coloured when colour is on
+	label label // "[name]", coloured when colour is on
 	pr    *printer
 	live  bool // lines are printed as they arrive
 	ended chan struct{}
@@ -53,7 +53,7 @@ func (s *Session) lines(seq int, ls []string) {
 	for _, l := range ls {
 		s.log.AppendLine(history.Line{Time: now, Text: l, Source: seq, Hidden: s.muted})
 		if s.live && !s.muted {
-			fmt.Fprintf(&buf, "%s %s\n", s.label, l)
+			fmt.Fprintf(&buf, "%s %s\n", s.label.text(), l)
 		}
 	}
 	if s.live {
@@ -102,11 +102,11 @@ func (s *Session) flushTo(n int64) {
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].Source < lines[j].Source })
 	var buf bytes.Buffer
 	if first > s.shown {
-		fmt.Fprintf(&buf, "%s ... %d lines dropped\n", s.label, first-s.shown)
+		fmt.Fprintf(&buf, "%s ... %d lines dropped\n", s.label.text(), first-s.shown)
 	}
 	for _, l := range lines {
 		if !l.Hidden {
-			fmt.Fprintf(&buf, "%s %s\n", s.label, l.Text)
+			fmt.Fprintf(&buf, "%s %s\n", s.label.text(), l.Text)
 		}
 	}
 	s.shown = n

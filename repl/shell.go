@@ -7,9 +7,9 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/fatih/color"
 	"github.com/ionetsh/ionetsh/history"
 	"github.com/ionetsh/ionetsh/netex"
 )
@@ -21,16 +21,14 @@ var errQuit = errors.New("quit")
 // (Shell.Interrupt).
 var errInterrupted = errors.New("interrupted")
 
-// palette is the colours session names cycle through.
-var palette = []color.Attribute{color.FgCyan, color.FgGreen, color.FgYellow, color.FgMagenta, color.FgBlue, color.FgRed}
-
 // Shell holds the sessions and settings of one ionetsh shell. Commands
 // run one at a time; sessions run in the background and print through
 // the shell's printer.
 type Shell struct {
 	pr     *printer
 	errw   io.Writer
-	colour bool
+	colour atomic.Bool // session labels are coloured; set color changes it
+	shown  *history.Transcript // command output and errors, for save --transcript
 	host   string
 	port   int
 
@@ -47,6 +45,7 @@ type Shell struct {
 	// Ctrl-C at the prompt cancels it; see commandContext.
 	cmdCtx    context.Context
 	cmdCancel context.CancelFunc
+	halted    bool // Halt was called: every command is interrupted
 
 	mu       sync.Mutex
 	sessions []*Session // in start order
@@ -65,12 +64,10 @@ type record struct {
 // otherwise at the points where a session's output is settled) and
 // reporting errors to errw.
 func newShell(out, errw io.Writer, live, colour bool) *Shell {
-	return &Shell{pr: newPrinter(out, live), errw: errw, colour: colour, host: netex.DefaultHost, port: netex.DefaultPort, begun: time.Now()}
-}
-
-// printf prints command output through the printer.
-func (sh *Shell) printf(format string, args ...any) {
-	sh.pr.write([]byte(fmt.Sprintf(format, args...)))
+	sh := &Shell{pr: newPrinter(out, live), errw: errw, host: netex.DefaultHost, port: netex.DefaultPort, begun: time.Now(),
+		shown: history.NewTranscript(history.DefaultTranscriptLines)}
+	sh.colour.Store(colour)
+	return sh
 }
 
 // Exec runs one command line. It returns errQuit for quit and exit.
@@ -90,6 +87,9 @@ func (sh *Shell) Exec(line string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	sh.mu.Lock()
 	sh.cmdCtx, sh.cmdCancel = ctx, cancel
+	if sh.halted {
+		cancel()
+	}
 	sh.mu.Unlock()
 	err = cmd.Run(sh, words[1:])
 	sh.mu.Lock()
@@ -184,14 +184,8 @@ func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) 
 			return nil, fmt.Errorf("session name %q is taken", name)
 		}
 	}
-	c := color.New(palette[sh.started%len(palette)], color.Bold)
-	if sh.colour {
-		c.EnableColor()
-	} else {
-		c.DisableColor()
-	}
 	s := &Session{name: name, ex: ex, log: history.NewTranscript(history.DefaultTranscriptLines),
-		label: c.Sprint("[" + name + "]"), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{})}
+		label: sh.newLabel(name), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{})}
 	if ex.ReadsStdin {
 		s.stdin = netex.NewStdinPipe()
 		cfg.Stdin = s.stdin

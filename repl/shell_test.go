@@ -13,7 +13,7 @@ import (
 func script(t *testing.T, text string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := runScript(strings.NewReader(text), false, false, &out, &errb)
+	code := runScript(strings.NewReader(text), false, false, &out, &errb, nil)
 	return out.String(), errb.String(), code
 }
 

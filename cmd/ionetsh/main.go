@@ -4,10 +4,14 @@ package main
 
 import (
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/ionetsh/ionetsh/repl"
 )
 
 func main() {
-	os.Exit(repl.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	os.Exit(repl.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, sigs))
 }

@@ -14,7 +14,7 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"ionetsh": func() { os.Exit(repl.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"ionetsh": func() { os.Exit(repl.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, nil)) },
 	})
 }
 
