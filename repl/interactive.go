@@ -158,10 +158,16 @@ func (t *terminal) watchSignals(sigs <-chan os.Signal) (stop func()) {
 }
 
 func (t *terminal) onSignal(sig os.Signal) {
-	if sig == os.Interrupt {
-		if !t.sh.Interrupt() && t.plain != nil {
-			t.plain.interrupt()
+	switch {
+	case sig == os.Interrupt && t.plain != nil:
+		if !t.sh.Interrupt() {
+			t.plain.interrupt() // Ctrl-C at the prompt
 		}
+		return
+	case sig == os.Interrupt:
+		// With readline, the terminal sends SIGINT only while a
+		// command is about to run, runs, or has just run.
+		t.sh.InterruptSoon()
 		return
 	}
 	t.mu.Lock()
@@ -240,10 +246,12 @@ func (t *terminal) exec(line string) bool {
 	}
 	restore := func() {}
 	if t.rl != nil {
+		t.sh.ClearInterrupt()
 		restore = quietTerminal(t.fd, false)
 	}
 	err := t.sh.Exec(line)
 	restore()
+	t.sh.ClearInterrupt()
 	switch {
 	case errors.Is(err, errQuit):
 		return true

@@ -75,3 +75,31 @@ func (sh *Shell) resume() {
 func attachNotice(name string) string {
 	return fmt.Sprintf("(attached to %s: Ctrl-D sends end-of-file, Ctrl-C stops it, Ctrl-Z detaches)\n", name)
 }
+
+// InterruptSoon cancels the command now running or, between the moment
+// a command line is read and the command starts, the next one. A Ctrl-C
+// typed as a command starts must not be lost. ClearInterrupt forgets
+// it.
+func (sh *Shell) InterruptSoon() {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.cmdCancel != nil {
+		sh.cmdCancel()
+		return
+	}
+	sh.soon = true
+}
+
+// ClearInterrupt forgets an InterruptSoon that found no command.
+func (sh *Shell) ClearInterrupt() {
+	sh.mu.Lock()
+	sh.soon = false
+	sh.mu.Unlock()
+}
+
+// stopping reports whether Halt was called.
+func (sh *Shell) stopping() bool {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return sh.halted
+}

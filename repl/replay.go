@@ -32,7 +32,7 @@ type replay struct {
 
 	sh       *Shell
 	e        env
-	fancy    bool   // stdout is a terminal that can redraw
+	fancy    bool // stdout is a terminal that can redraw
 	keys     *keyReader
 	attached string // the client a rehearsal had attached, shown as typing at its prompt
 	stop     chan struct{}
@@ -132,7 +132,11 @@ func (rp *replay) run(cmds []scriptLine) bool {
 func (rp *replay) ask(p, shown string) key {
 	if rp.fancy {
 		faint := color.New(color.Faint)
-		faint.EnableColor()
+		if rp.sh.colour.Load() {
+			faint.EnableColor()
+		} else {
+			faint.DisableColor()
+		}
 		rp.sh.pr.write([]byte(p + faint.Sprint(shown) + "   " + faint.Sprint("("+stepHint+")")))
 	}
 	k := rp.keys.next(rp.stop)
@@ -195,7 +199,7 @@ func (rp *replay) stopped() bool {
 	case <-rp.stop:
 		return true
 	default:
-		return false
+		return rp.sh.stopping()
 	}
 }
 

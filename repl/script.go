@@ -28,6 +28,10 @@ loop:
 	for n := 1; ; n++ {
 		var text string
 		var ok bool
+		if sh.stopping() {
+			sig = <-caught
+			break
+		}
 		select {
 		case text, ok = <-lines:
 		case sig = <-caught:

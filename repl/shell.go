@@ -27,7 +27,7 @@ var errInterrupted = errors.New("interrupted")
 type Shell struct {
 	pr     *printer
 	errw   io.Writer
-	colour atomic.Bool // session labels are coloured; set color changes it
+	colour atomic.Bool         // session labels are coloured; set color changes it
 	shown  *history.Transcript // command output and errors, for save --transcript
 	host   string
 	port   int
@@ -46,6 +46,7 @@ type Shell struct {
 	cmdCtx    context.Context
 	cmdCancel context.CancelFunc
 	halted    bool // Halt was called: every command is interrupted
+	soon      bool // InterruptSoon found no command: the next one is
 
 	mu       sync.Mutex
 	sessions []*Session // in start order
@@ -87,9 +88,10 @@ func (sh *Shell) Exec(line string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	sh.mu.Lock()
 	sh.cmdCtx, sh.cmdCancel = ctx, cancel
-	if sh.halted {
+	if sh.halted || sh.soon {
 		cancel()
 	}
+	sh.soon = false
 	sh.mu.Unlock()
 	err = cmd.Run(sh, words[1:])
 	sh.mu.Lock()

@@ -119,8 +119,9 @@ func TestCtrlCStopsAttachedClient(t *testing.T) {
 }
 
 // TestStdoutNotTerminal runs ionetsh | tee: stdin is a terminal, stdout
-// a file. The prompt and line editing go to the terminal (stderr), the
-// file gets only output, without colour.
+// a file. The prompt and line editing go to the terminal (stderr); the
+// file gets each typed command as ionet> CMD and then its output,
+// without colour, and errors go to the terminal only.
 func TestStdoutNotTerminal(t *testing.T) {
 	logPath := filepath.Join(t.TempDir(), "log")
 	logFile, err := os.Create(logPath)
@@ -132,11 +133,14 @@ func TestStdoutNotTerminal(t *testing.T) {
 	s.waitFor(`(?m)^ionet>$`)
 	s.typeKeys("explain ex1-client\r")
 	s.waitFor(`(?m)^ionet> explain ex1-client\n(.*\n)*ionet>$`)
+	s.typeKeys("stpo all\r")
+	s.waitFor(`(?m)^error: unknown command "stpo"; did you mean "stop"\?.*\nionet>$`)
 	s.typeKeys("quit\r")
 	s.waitExit()
 	data, _ := os.ReadFile(logPath)
-	if !strings.HasPrefix(string(data), "ex1-client (daytime client") || strings.Contains(string(data), "ionet>") || strings.Contains(string(data), "\x1b") {
-		t.Fatalf("stdout got more than output: %q", data)
+	want := "ionet> explain ex1-client\nex1-client (daytime client"
+	if !strings.HasPrefix(string(data), want) || !strings.HasSuffix(string(data), "\nionet> stpo all\nionet> quit\n") || strings.Contains(string(data), "\x1b") {
+		t.Fatalf("stdout is not commands and output: %q", data)
 	}
 	if strings.Contains(s.text(), "ex1-client (daytime client") {
 		t.Fatalf("output went to the terminal too:\n%s", s.text())

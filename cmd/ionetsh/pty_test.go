@@ -59,6 +59,7 @@ type screen struct {
 	term vt10x.Terminal
 
 	mu      sync.Mutex
+	raw     []byte // every byte the program wrote to the terminal
 	changed chan struct{}
 	exited  chan error
 }
@@ -72,11 +73,18 @@ func startScreen(t *testing.T, args ...string) *screen {
 // instead, unless out is nil.
 func startScreenOut(t *testing.T, out *os.File, args ...string) *screen {
 	t.Helper()
+	return startScreenTerm(t, "xterm", out, args...)
+}
+
+// startScreenTerm starts ionetsh on a terminal of type term (the TERM
+// variable), with stdout sent to out instead, unless out is nil.
+func startScreenTerm(t *testing.T, term string, out *os.File, args ...string) *screen {
+	t.Helper()
 	cmd := exec.Command(binary(t), append([]string{"--history", ""}, args...)...)
 	if out != nil {
 		cmd.Stdout = out
 	}
-	cmd.Env = append(os.Environ(), "TERM=xterm")
+	cmd.Env = append(os.Environ(), "TERM="+term)
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 120, Rows: 40})
 	if err != nil {
 		t.Fatal(err)
@@ -99,6 +107,7 @@ func (s *screen) pump() {
 		n, err := s.pty.Read(buf)
 		s.mu.Lock()
 		s.term.Write(buf[:n])
+		s.raw = append(s.raw, buf[:n]...)
 		close(s.changed)
 		s.changed = make(chan struct{})
 		s.mu.Unlock()
@@ -139,7 +148,10 @@ func (s *screen) waitFor(pattern string) string {
 		select {
 		case <-ch:
 		case <-deadline:
-			s.t.Fatalf("screen never matched %q; screen:\n%s", pattern, txt)
+			s.mu.Lock()
+			raw := s.raw[max(len(s.raw)-600, 0):]
+			s.mu.Unlock()
+			s.t.Fatalf("screen never matched %q; screen:\n%s\nlast bytes written: %q", pattern, txt, raw)
 		}
 	}
 }

@@ -1,0 +1,312 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// waitQuiet waits until the shell has turned the terminal's echo off,
+// which it does while a command runs: a key typed now is not read as
+// the command's line.
+func (s *screen) waitQuiet() {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		tio := s.termios()
+		if tio.Lflag&unix.ECHO == 0 && tio.Lflag&unix.ICANON != 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the terminal never went quiet; screen:\n%s", s.text())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// termios returns the terminal settings of the program's side of the
+// pseudo-terminal.
+func (s *screen) termios() *unix.Termios {
+	s.t.Helper()
+	n, err := unix.IoctlGetInt(int(s.pty.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	f, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer f.Close()
+	tio, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return tio
+}
+
+// waitStatus waits for the program to exit and returns its status.
+func (s *screen) waitStatus() int {
+	s.t.Helper()
+	select {
+	case err := <-s.exited:
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		return 0
+	case <-time.After(10 * time.Second):
+		s.t.Fatalf("did not exit; screen:\n%s", s.text())
+		return -1
+	}
+}
+
+// TestCtrlCInterruptsCommand checks that Ctrl-C during sleep and wait
+// cancels only that command: interrupted, the prompt back with a clean
+// line, and the session still alive. Keys typed meanwhile are dropped,
+// as a shell drops type-ahead on Ctrl-C.
+func TestCtrlCInterruptsCommand(t *testing.T) {
+	s := startScreen(t)
+	s.waitFor(`(?m)^ionet>$`)
+	s.typeKeys("run ex1-server --port 0 --bind 127.0.0.1\r")
+	s.waitFor(`Waiting to accept a connection\.\.\.\s*\nionet>$`)
+	for _, cmd := range []string{"sleep 60s", "wait ex1-server 60s"} {
+		s.typeKeys(cmd)
+		s.waitFor(`(?m)^ionet> ` + cmd + `$`)
+		s.typeKeys("\r")
+		s.waitQuiet()
+		s.typeKeys("junk")
+		s.typeKeys("\x03")
+		s.waitFor(`(?m)^ionet> ` + cmd + `\ninterrupted\nionet>$`)
+		s.typeKeys("sess")
+		s.waitFor(`(?m)^ionet> sess$`)
+		if txt := s.text(); strings.Contains(txt, "junk") || strings.Contains(txt, "^C") {
+			t.Fatalf("stray keys on the screen:\n%s", txt)
+		}
+		s.typeKeys("ions\r")
+		s.waitFor(`(?m)^ex1-server\s+ex1-server\s+listening\s+127\.0\.0\.1:\d+\s.*\nionet>$`)
+	}
+	s.typeKeys("\x03")
+	s.waitFor(`(?m)^ionet> \^C\n\(use quit or Ctrl-D to leave\)\nionet>$`)
+	s.typeKeys("\x03")
+	s.waitFor(`(?m)^\(use quit or Ctrl-D to leave\)\nionet> \^C\nionet>$`)
+	s.typeKeys("quit\r")
+	s.waitFor(`\[ex1-server\] stopped`)
+	s.waitExit()
+}
+
+// TestCtrlZShowsCtrlZ checks that Ctrl-Z at an attached client echoes
+// ^Z and says how to attach again; and that the client has its own
+// history and no command completion, while the prompt keeps the
+// shell's history.
+func TestCtrlZAndClientHistory(t *testing.T) {
+	s := startScreen(t)
+	s.waitFor(`(?m)^ionet>$`)
+	s.typeKeys("run ex5-server --port 0 --bind 127.0.0.1\r")
+	s.waitFor(`\[ex5-server\] Waiting to accept a connection\.\.\.\s*\nionet>$`)
+	s.typeKeys("connect ex5-server\r")
+	s.waitFor(`(?m)^ex4-client>$`)
+	s.typeKeys("alpha\r")
+	s.waitFor(`(?m)^\[ex4-client\] alpha\n`)
+	s.typeKeys("beta\r")
+	s.waitFor(`(?m)^\[ex4-client\] beta\n(.*\n)*ex4-client>$`)
+	s.typeKeys("he\tX")
+	s.waitFor(`(?m)^ex4-client> heX$`)
+	s.typeKeys("\x7f\x7f\x7f\x1b[A")
+	s.waitFor(`(?m)^ex4-client> beta$`)
+	s.typeKeys("\x1b[A")
+	s.waitFor(`(?m)^ex4-client> alpha$`)
+	s.typeKeys("\x1a")
+	s.waitFor(`(?m)^ex4-client> alpha\^Z\n\(detached from ex4-client; fg ex4-client attaches it again\)\nionet>$`)
+	if strings.Contains(s.text(), "^C") {
+		t.Fatalf("Ctrl-Z echoed as ^C:\n%s", s.text())
+	}
+	s.typeKeys("\x1b[A")
+	s.waitFor(`(?m)^ionet> connect ex5-server$`)
+	s.typeKeys("\x1b[A")
+	s.waitFor(`(?m)^ionet> run ex5-server --port 0 --bind 127\.0\.0\.1$`)
+	s.typeKeys("\x01\x0b")
+	s.waitFor(`(?m)^ionet>$`)
+	s.typeKeys("fg ex4-client\r")
+	s.waitFor(`(?m)^ex4-client>$`)
+	s.typeKeys("\x1b[A")
+	s.waitFor(`(?m)^ex4-client> beta$`)
+	s.typeKeys("\r")
+	s.waitFor(`(?m)^\[ex4-client\] beta\n(.*\n)*\[ex4-client\] beta\n(.*\n)*ex4-client>$`)
+	s.typeKeys("\x04")
+	s.waitFor(`\[ex4-client\] => NIL\n(.*\n)*ionet>$`)
+	s.typeKeys("quit\r")
+	s.waitExit()
+}
+
+// TestPasteDoesNotAttach pastes a block whose second line starts a
+// client that reads standard input: the client must not swallow the
+// rest of the block, so it is left detached and the later lines run as
+// commands.
+func TestPasteDoesNotAttach(t *testing.T) {
+	s := startScreen(t)
+	s.waitFor(`(?m)^ionet>$`)
+	s.typeKeys("run ex5-server --port 0 --bind 127.0.0.1\rconnect ex5-server\rsend ex4-client hello\rsessions\r")
+	s.waitFor(`\(ex4-client not attached: more input follows; fg ex4-client attaches it\)`)
+	s.waitFor(`(?m)^\[ex4-client\] hello$`)
+	s.waitFor(`(?m)^ex4-client\s+ex4-client\s+running\s`)
+	s.waitFor(`\nionet>$`)
+	s.typeKeys("fg ex4-client\r")
+	s.waitFor(`(?m)^ex4-client>$`)
+	s.typeKeys("\x04")
+	s.waitFor(`\[ex4-client\] => NIL\n(.*\n)*ionet>$`)
+	s.typeKeys("quit\r")
+	s.waitExit()
+}
+
+// TestDumbTerminal checks that with TERM=dumb the shell writes no
+// escape sequence at all, even with colour not turned off: plain
+// prompts and lines, Ctrl-C at the prompt still hints.
+func TestDumbTerminal(t *testing.T) {
+	s := startScreenTerm(t, "dumb", nil)
+	s.waitFor(`(?m)^ionet>`)
+	s.typeKeys("run ex1-server --port 0 --bind 127.0.0.1\r")
+	s.waitFor(`\[ex1-server\] Waiting to accept a connection\.\.\.`)
+	s.typeKeys("sessions\r")
+	s.waitFor(`(?m)^ex1-server\s+ex1-server\s+listening`)
+	s.typeKeys("stpo\r")
+	s.waitFor(`error: unknown command "stpo"`)
+	s.typeKeys("set color on\r")
+	s.typeKeys("\x03")
+	s.waitFor(`\(use quit or Ctrl-D to leave\)`)
+	s.typeKeys("stop ex1-server\r")
+	s.waitFor(`\[ex1-server\] stopped`)
+	s.typeKeys("quit\r")
+	s.waitExit()
+	s.mu.Lock()
+	raw := append([]byte(nil), s.raw...)
+	s.mu.Unlock()
+	if i := bytes.IndexByte(raw, 0x1b); i >= 0 {
+		t.Fatalf("escape sequence on a dumb terminal at byte %d: %q", i, raw[max(i-40, 0):min(i+40, len(raw))])
+	}
+}
+
+// TestSIGTERMCleanup checks that SIGTERM at the prompt stops every
+// session, printing its cleanup, restores the terminal and exits with
+// 128+15.
+func TestSIGTERMCleanup(t *testing.T) {
+	s := startScreen(t)
+	s.waitFor(`(?m)^ionet>$`)
+	s.typeKeys("run ex5-server --port 0 --bind 127.0.0.1\r")
+	s.waitFor(`\[ex5-server\] Waiting to accept a connection\.\.\.\s*\nionet>$`)
+	s.typeKeys("connect ex5-server\r")
+	s.waitFor(`(?m)^ex4-client>$`)
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	if code := s.waitStatus(); code != 128+15 {
+		t.Fatalf("status %d; screen:\n%s", code, s.text())
+	}
+	s.waitFor(`(?s)\[ex4-client\] Client Exited\.\n.*\[ex4-client\] stopped\n.*\[ex5-server\] stopped`)
+	if tio := s.termios(); tio.Lflag&(unix.ECHO|unix.ICANON) != unix.ECHO|unix.ICANON {
+		t.Fatalf("terminal not restored: lflag %#x", s.termios().Lflag)
+	}
+}
+
+// TestScriptSIGINT checks that SIGINT stops a script during a blocking
+// command: every session's cleanup runs and prints, status 130.
+func TestScriptSIGINT(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.ion")
+	os.WriteFile(path, []byte("run ex5-server --port 0 --bind 127.0.0.1\nconnect ex5-server\nsleep 60\nsessions\n"), 0o644)
+	cmd := exec.Command(binary(t), path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var got bytes.Buffer
+	buf := make([]byte, 4096)
+	for !strings.Contains(got.String(), "[ex4-client] Connected") {
+		n, err := out.Read(buf)
+		got.Write(buf[:n])
+		if err != nil {
+			t.Fatalf("%v; output:\n%s", err, got.String())
+		}
+	}
+	cmd.Process.Signal(os.Interrupt)
+	rest, _ := io.ReadAll(out)
+	got.Write(rest)
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want status 130; output:\n%s", err, got.String())
+	}
+	for _, want := range []string{"[ex4-client] Client Exited.\n", "[ex4-client] stopped\n", "[ex5-server] Destroying any active client threads....\n", "[ex5-server] stopped\n"} {
+		if !strings.Contains(got.String(), want) {
+			t.Fatalf("no %q in:\n%s", want, got.String())
+		}
+	}
+	if strings.Contains(got.String(), "NAME ") {
+		t.Fatalf("the script went on after SIGINT:\n%s", got.String())
+	}
+}
+
+// TestReplayKeys steps through a replay with the keys a presentation
+// clicker sends (Space, Right, Page Down) and b, s, q: each command is
+// shown first with the keys' hint, runs on a key, and q hands the live
+// shell to the prompt.
+func TestReplayKeys(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.ion")
+	os.WriteFile(path, []byte("explain ex1-client\nexplain ex2-client\nexplain ex3-client\nexplain ex4-client\n"), 0o644)
+	s := startScreen(t, "--replay", path, "--pace", "0", "--step")
+	hint := ` +\(Enter/Space/PgDn/→ next · b back · s skip · q stop\)$`
+	s.waitFor(`(?m)^ionet> explain ex1-client` + hint)
+	s.typeKeys(" ")
+	s.waitFor(`(?m)^ionet> explain ex1-client\nex1-client \(daytime client(.*\n)*ionet> explain ex2-client` + hint)
+	s.typeKeys("\x1b[C")
+	s.waitFor(`(?m)^ionet> explain ex2-client\nex2-client \((.*\n)*ionet> explain ex3-client` + hint)
+	s.typeKeys("\x1b[6~")
+	s.waitFor(`(?m)^ionet> explain ex3-client\nex3-client \((.*\n)*ionet> explain ex4-client` + hint)
+	s.typeKeys("b")
+	s.waitFor(`(?m)^  Pairs with.*\nionet> explain ex3-client` + hint)
+	s.typeKeys("s")
+	s.waitFor(`(?m)^  Pairs with.*\nionet> explain ex4-client` + hint)
+	s.typeKeys("q")
+	s.waitFor(`(?m)^ionet>$`)
+	txt := s.text()
+	if strings.Contains(txt, "ex4-client (") || strings.Contains(txt, "[C") || strings.Contains(txt, "~") {
+		t.Fatalf("skipped command ran or keys echoed:\n%s", txt)
+	}
+	s.typeKeys("\x04")
+	s.waitExit()
+}
+
+// TestThenInteractive checks that --then-interactive hands the replay's
+// live sessions to the prompt, where their output is live.
+func TestThenInteractive(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.ion")
+	os.WriteFile(path, []byte("run ex1-server --port 0 --bind 127.0.0.1\n"), 0o644)
+	s := startScreen(t, "--replay", path, "--pace", "0", "--then-interactive")
+	port := s.waitFor(`Listening on socket bound to: 127\.0\.0\.1:(\d+)`)
+	s.waitFor(`Waiting to accept a connection\.\.\.\s*\nionet>$`)
+	c, err := net.Dial("tcp4", "127.0.0.1:"+port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, c)
+	c.Close()
+	s.waitFor(`\[ex1-server\] => T\s*\nionet>$`)
+	s.typeKeys("sessions\r")
+	s.waitFor(`(?m)^ex1-server\s+ex1-server\s+exited T\s`)
+	s.typeKeys("\x04")
+	s.waitExit()
+}
