@@ -21,7 +21,7 @@ type Command struct {
 func commands() []Command {
 	return []Command{
 		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]", Summary: "start a session running an example; for a server, return once it listens", Run: cmdRun, Complete: completeRun},
-		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] | HOST:PORT [--name N]", Summary: "start a client against a server session; raw, or HOST:PORT, is a line client for talking by hand", Run: cmdConnect, Complete: completeConnect},
+		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] | HOST:PORT [--name N]", Summary: "start a client against a server session; raw, or HOST:PORT, is a line client for talking by hand; a client that reads standard input gets the terminal unless more input is already waiting (a pasted block), so it cannot swallow the rest", Run: cmdConnect, Complete: completeConnect},
 		{Name: "stop", Args: "NAME... | all", Summary: "interrupt sessions; their cleanup runs and prints, then [NAME] stopped", Run: cmdStop, Complete: completeSessionsAll},
 		{Name: "sessions", Aliases: []string{"ps"}, Summary: "list sessions: name, example, state, address, connections, uptime", Run: cmdSessions},
 		{Name: "threads", Args: "[NAME]", Summary: "list live threads (and event-base handlers) of every session or one", Run: cmdThreads, Complete: completeSessions},

@@ -79,6 +79,9 @@ func runReplay(path string, rp replay, e env, colour bool) int {
 	stopWatch := rp.watchSignals()
 	failed := rp.run(parseScript(data))
 	stopWatch()
+	if rp.caught != nil || rp.keys.quit {
+		rp.sh.printf("(replay stopped)\n")
+	}
 	restore()
 	rp.keys.close()
 	if term && rp.caught != os.Interrupt && rp.caught != nil {

@@ -310,3 +310,24 @@ func TestThenInteractive(t *testing.T) {
 	s.typeKeys("\x04")
 	s.waitExit()
 }
+
+// TestCtrlCStopsReplay checks that Ctrl-C during a replay's blocking
+// command stops the replay, not the shell: the prompt comes back with
+// the replay's sessions alive, and the rest of the script is not run.
+func TestCtrlCStopsReplay(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.ion")
+	os.WriteFile(path, []byte("run ex1-server --port 0 --bind 127.0.0.1\nsleep 60s\nexplain ex1-client\n"), 0o644)
+	s := startScreen(t, "--replay", path, "--pace", "0")
+	s.waitFor(`(?m)^ionet> sleep 60s$`)
+	s.waitQuiet()
+	s.typeKeys("\x03")
+	s.waitFor(`(?m)^\(replay stopped\)\nionet>$`)
+	s.typeKeys("sessions\r")
+	s.waitFor(`(?m)^ex1-server\s+ex1-server\s+listening\s`)
+	if strings.Contains(s.text(), "ex1-client (") {
+		t.Fatalf("the replay went on after Ctrl-C:\n%s", s.text())
+	}
+	s.typeKeys("\x04")
+	s.waitFor(`\[ex1-server\] stopped`)
+	s.waitExit()
+}
