@@ -1,5 +1,7 @@
 package repl
 
+import "strings"
+
 // attach gives the terminal to s until it ends, Ctrl-Z or Ctrl-D,
 // unless more input is already waiting (a pasted block): the client
 // would swallow the rest of the block, so it stays detached instead.
@@ -49,18 +51,19 @@ func (t *terminal) pending() bool {
 	return t.lines.buffered() || inputPending(t.fd)
 }
 
-// addHistory stores a typed command in the persistent history and in
-// the shell's own, for Up, Down and Ctrl-R.
+// addHistory stores a typed command in the persistent history (when it
+// is on) and in the shell's own, for Up, Down and Ctrl-R.
 func (t *terminal) addHistory(line string) {
-	stored, err := t.sh.store.Add(line)
-	if err != nil {
+	if _, err := t.sh.store.Add(line); err != nil {
 		t.sh.errorf("ionetsh: %v\n", err)
 	}
-	if stored {
-		t.hist = append(t.hist, line)
-		if t.rl != nil {
-			t.rl.SaveHistory(line)
-		}
+	h := t.hist
+	if strings.TrimSpace(line) == "" || line[0] == ' ' || len(h) > 0 && h[len(h)-1] == line {
+		return
+	}
+	t.hist = append(h, line)
+	if t.rl != nil && t.histFor == nil {
+		t.rl.SaveHistory(line)
 	}
 }
 

@@ -117,6 +117,9 @@ func cmdSet(sh *Shell, args []string) error {
 	case "color", "colour":
 		switch args[1] {
 		case "on":
+			if sh.dumb {
+				return fmt.Errorf("this terminal (TERM=dumb) shows no colour; colour stays off")
+			}
 			sh.colour.Store(true)
 		case "off":
 			sh.colour.Store(false)

@@ -31,16 +31,17 @@ type lineEditor interface {
 // terminal is the interactive shell's state: how lines are read, and
 // the session, if any, that the terminal is attached to.
 type terminal struct {
-	sh    *Shell
-	ed    lineEditor
-	rl    *readline.Instance // nil with plain input
-	cfg   *readline.Config
-	in    *readline.CancelableStdin
-	lines *lineReader
-	plain *plainEditor // nil with readline
-	fd    int
-	term  io.Writer // where the prompt and editing go
-	tee   bool      // stdout is not the terminal: typed commands are echoed to it
+	sh      *Shell
+	ed      lineEditor
+	rl      *readline.Instance // nil with plain input
+	cfg     *readline.Config
+	in      *readline.CancelableStdin
+	lines   *lineReader
+	plain   *plainEditor // nil with readline
+	fd      int
+	term    io.Writer // where the prompt and editing go
+	tee     bool      // stdout is not the terminal: typed commands are echoed to it
+	restore func()    // gives the terminal back its settings
 
 	hist      []string              // the shell's own command history
 	clientHis map[*Session][]string // lines typed to each attached client
@@ -72,6 +73,7 @@ func runInteractive(e env, sh *Shell, colour bool, historyPath string) int {
 		sh = newShell(e.stdout, e.stderr, true, colour)
 	}
 	t.sh = sh
+	sh.dumb = dumbTerminal()
 	if err := t.openEditor(stdin); err != nil {
 		fmt.Fprintf(e.stderr, "ionetsh: %v\n", err)
 		return 1
@@ -126,6 +128,11 @@ func (t *terminal) openEditor(stdin *os.File) error {
 		return err
 	}
 	t.rl, t.ed = rl, rl
+	// Between lines the terminal stays quiet: keys pressed while a
+	// command runs (or as its output arrives) are not echoed and wait
+	// for the next prompt, and Ctrl-C is SIGINT. readline saves and
+	// restores this state around each line.
+	t.restore = quietTerminal(t.fd, false)
 	return nil
 }
 
@@ -135,6 +142,9 @@ func (t *terminal) closeEditor() {
 		t.in.Close()
 	}
 	t.ed.Close()
+	if t.restore != nil {
+		t.restore()
+	}
 }
 
 // watchSignals handles the signals the program receives until the
@@ -238,19 +248,13 @@ func (t *terminal) loop() {
 }
 
 // exec runs a command line and reports whether the shell should end.
-// While it runs, keys pressed are not echoed (they wait for the next
-// prompt) and Ctrl-C cancels it.
+// While it runs, Ctrl-C cancels it.
 func (t *terminal) exec(line string) bool {
 	if t.tee && strings.TrimSpace(line) != "" {
 		t.sh.pr.write([]byte(prompt + line + "\n"))
 	}
-	restore := func() {}
-	if t.rl != nil {
-		t.sh.ClearInterrupt()
-		restore = quietTerminal(t.fd, false)
-	}
+	t.sh.ClearInterrupt()
 	err := t.sh.Exec(line)
-	restore()
 	t.sh.ClearInterrupt()
 	switch {
 	case errors.Is(err, errQuit):

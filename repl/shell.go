@@ -29,6 +29,7 @@ type Shell struct {
 	errw   io.Writer
 	colour atomic.Bool         // session labels are coloured; set color changes it
 	shown  *history.Transcript // command output and errors, for save --transcript
+	dumb   bool                // the terminal cannot show colour (TERM=dumb)
 	host   string
 	port   int
 

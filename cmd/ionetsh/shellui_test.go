@@ -185,6 +185,7 @@ func TestDumbTerminal(t *testing.T) {
 	s.typeKeys("stpo\r")
 	s.waitFor(`error: unknown command "stpo"`)
 	s.typeKeys("set color on\r")
+	s.waitFor(`error: this terminal \(TERM=dumb\) shows no colour`)
 	s.typeKeys("\x03")
 	s.waitFor(`\(use quit or Ctrl-D to leave\)`)
 	s.typeKeys("stop ex1-server\r")
@@ -223,7 +224,7 @@ func TestSIGTERMCleanup(t *testing.T) {
 // command: every session's cleanup runs and prints, status 130.
 func TestScriptSIGINT(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "demo.ion")
-	os.WriteFile(path, []byte("run ex5-server --port 0 --bind 127.0.0.1\nconnect ex5-server\nsleep 60\nsessions\n"), 0o644)
+	os.WriteFile(path, []byte("run ex5-server --port 0 --bind 127.0.0.1\nconnect ex5-server\nsleep 60s\nsessions\n"), 0o644)
 	cmd := exec.Command(binary(t), path)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
