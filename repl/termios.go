@@ -2,7 +2,6 @@ package repl
 
 import (
 	"os"
-	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -55,9 +54,4 @@ func waitReadable(fd, stop int) bool {
 		}
 		return err == nil && fds[1].Revents == 0 && fds[0].Revents != 0
 	}
-}
-
-// isSignal reports whether sig is one of names (INT, TERM, HUP).
-func sigName(sig os.Signal) string {
-	return strings.TrimPrefix(unix.SignalName(sig.(unix.Signal)), "SIG")
 }

@@ -104,12 +104,7 @@ func checkHistory(t *testing.T, hist string) {
 // attached stops it exactly like stop: its cleanup prints, then stopped,
 // and the prompt comes back.
 func TestCtrlCStopsAttachedClient(t *testing.T) {
-	s := startScreen(t)
-	s.waitFor(`(?m)^ionet>$`)
-	s.typeKeys("run ex5-server --port 0 --bind 127.0.0.1\r")
-	s.waitFor(`\[ex5-server\] Waiting to accept a connection\.\.\.\s*\nionet>$`)
-	s.typeKeys("connect ex5-server\r")
-	s.waitFor(`(?m)^ex4-client>$`)
+	s := startAttached(t)
 	s.typeKeys("\x03")
 	// Other sessions' lines may come between the client's (the server
 	// sees the connection close), so only the order is asserted.

@@ -55,6 +55,28 @@ func (s *screen) termios() *unix.Termios {
 	return tio
 }
 
+// startAttached starts ionetsh, runs ex5-server and connects an
+// ex4-client to it, attached to the terminal.
+func startAttached(t *testing.T) *screen {
+	t.Helper()
+	s := startScreen(t)
+	s.waitFor(`(?m)^ionet>$`)
+	s.typeKeys("run ex5-server --port 0 --bind 127.0.0.1\r")
+	s.waitFor(`\[ex5-server\] Waiting to accept a connection\.\.\.\s*\nionet>$`)
+	s.typeKeys("connect ex5-server\r")
+	s.waitFor(`(?m)^ex4-client>$`)
+	return s
+}
+
+// eofAndQuit ends the attached ex4-client with Ctrl-D, then quits.
+func (s *screen) eofAndQuit() {
+	s.t.Helper()
+	s.typeKeys("\x04")
+	s.waitFor(`\[ex4-client\] => NIL\n(.*\n)*ionet>$`)
+	s.typeKeys("quit\r")
+	s.waitExit()
+}
+
 // waitStatus waits for the program to exit and returns its status.
 func (s *screen) waitStatus() int {
 	s.t.Helper()
@@ -113,12 +135,7 @@ func TestCtrlCInterruptsCommand(t *testing.T) {
 // history and no command completion, while the prompt keeps the
 // shell's history.
 func TestCtrlZAndClientHistory(t *testing.T) {
-	s := startScreen(t)
-	s.waitFor(`(?m)^ionet>$`)
-	s.typeKeys("run ex5-server --port 0 --bind 127.0.0.1\r")
-	s.waitFor(`\[ex5-server\] Waiting to accept a connection\.\.\.\s*\nionet>$`)
-	s.typeKeys("connect ex5-server\r")
-	s.waitFor(`(?m)^ex4-client>$`)
+	s := startAttached(t)
 	s.typeKeys("alpha\r")
 	s.waitFor(`(?m)^\[ex4-client\] alpha\n`)
 	s.typeKeys("beta\r")
@@ -146,10 +163,7 @@ func TestCtrlZAndClientHistory(t *testing.T) {
 	s.waitFor(`(?m)^ex4-client> beta$`)
 	s.typeKeys("\r")
 	s.waitFor(`(?m)^\[ex4-client\] beta\n(.*\n)*\[ex4-client\] beta\n(.*\n)*ex4-client>$`)
-	s.typeKeys("\x04")
-	s.waitFor(`\[ex4-client\] => NIL\n(.*\n)*ionet>$`)
-	s.typeKeys("quit\r")
-	s.waitExit()
+	s.eofAndQuit()
 }
 
 // TestPasteDoesNotAttach pastes a block whose second line starts a
@@ -166,10 +180,7 @@ func TestPasteDoesNotAttach(t *testing.T) {
 	s.waitFor(`\nionet>$`)
 	s.typeKeys("fg ex4-client\r")
 	s.waitFor(`(?m)^ex4-client>$`)
-	s.typeKeys("\x04")
-	s.waitFor(`\[ex4-client\] => NIL\n(.*\n)*ionet>$`)
-	s.typeKeys("quit\r")
-	s.waitExit()
+	s.eofAndQuit()
 }
 
 // TestDumbTerminal checks that with TERM=dumb the shell writes no
@@ -204,12 +215,7 @@ func TestDumbTerminal(t *testing.T) {
 // session, printing its cleanup, restores the terminal and exits with
 // 128+15.
 func TestSIGTERMCleanup(t *testing.T) {
-	s := startScreen(t)
-	s.waitFor(`(?m)^ionet>$`)
-	s.typeKeys("run ex5-server --port 0 --bind 127.0.0.1\r")
-	s.waitFor(`\[ex5-server\] Waiting to accept a connection\.\.\.\s*\nionet>$`)
-	s.typeKeys("connect ex5-server\r")
-	s.waitFor(`(?m)^ex4-client>$`)
+	s := startAttached(t)
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	if code := s.waitStatus(); code != 128+15 {
 		t.Fatalf("status %d; screen:\n%s", code, s.text())
