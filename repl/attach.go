@@ -57,45 +57,65 @@ func (t *terminal) addHistory(line string) {
 	if _, err := t.sh.store.Add(line); err != nil {
 		t.sh.errorf("ionetsh: %v\n", err)
 	}
-	h := t.hist
-	if strings.TrimSpace(line) == "" || line[0] == ' ' || len(h) > 0 && h[len(h)-1] == line {
+	if strings.TrimSpace(line) == "" || line[0] == ' ' {
 		return
 	}
-	t.hist = append(h, line)
-	if t.rl != nil && t.histFor == nil {
-		t.rl.SaveHistory(line)
-	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.hist = appendNew(t.hist, line)
+	t.histDirty = t.histDirty || t.histFor == nil
 }
 
 // clientHistory records a line typed to an attached client, for Up,
 // Down and Ctrl-R while it is attached.
 func (t *terminal) clientHistory(s *Session, line string) {
-	h := t.clientHis[s]
-	if line == "" || len(h) > 0 && h[len(h)-1] == line {
+	if line == "" {
 		return
 	}
-	t.clientHis[s] = append(h, line)
-	if t.rl != nil && t.histFor == s {
-		t.rl.SaveHistory(line)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.clientHis[s] = appendNew(t.clientHis[s], line)
+	t.histDirty = t.histDirty || t.histFor == s
+}
+
+// appendNew appends line unless it repeats the last one.
+func appendNew(h []string, line string) []string {
+	if len(h) > 0 && h[len(h)-1] == line {
+		return h
+	}
+	return append(h, line)
+}
+
+// useHistory chooses the history for what the terminal is about to
+// read: the shell's commands, or the attached client's lines.
+func (t *terminal) useHistory() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.histReady || t.attached != t.histFor {
+		t.histFor, t.histReady, t.histDirty = t.attached, true, true
 	}
 }
 
-// useHistory gives readline the history of what the terminal is about
-// to read: the shell's commands, or the attached client's lines.
-func (t *terminal) useHistory() {
-	s := t.attachedNow()
-	if t.rl == nil || t.histReady && s == t.histFor {
+// applyHistory gives readline the chosen history if it changed. It runs
+// in readline's own goroutine (from filterRune, before a key is
+// handled): readline's history is not safe to change from another.
+func (t *terminal) applyHistory() {
+	t.mu.Lock()
+	if !t.histDirty {
+		t.mu.Unlock()
 		return
 	}
-	t.rl.ResetHistory()
 	lines := t.hist
-	if s != nil {
-		lines = t.clientHis[s]
+	if t.histFor != nil {
+		lines = t.clientHis[t.histFor]
 	}
+	lines = append([]string(nil), lines...)
+	t.histDirty = false
+	t.mu.Unlock()
+	t.rl.ResetHistory()
 	for _, l := range lines {
 		t.rl.SaveHistory(l)
 	}
-	t.histFor, t.histReady = s, true
 }
 
 // termCompleter completes commands at the prompt and nothing while a

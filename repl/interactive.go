@@ -43,16 +43,17 @@ type terminal struct {
 	tee     bool      // stdout is not the terminal: typed commands are echoed to it
 	restore func()    // gives the terminal back its settings
 
-	hist      []string              // the shell's own command history
-	clientHis map[*Session][]string // lines typed to each attached client
-	histFor   *Session              // whose history readline holds
-	histReady bool                  // histFor is set
 	lastCtrlC time.Time
 
-	mu       sync.Mutex
-	attached *Session
-	ctrlZ    bool
-	caught   os.Signal // SIGTERM or SIGHUP: the shell is ending
+	mu        sync.Mutex
+	hist      []string              // the shell's own command history
+	clientHis map[*Session][]string // lines typed to each attached client
+	histFor   *Session              // whose history readline is to hold
+	histReady bool                  // histFor is set
+	histDirty bool                  // readline's history is to be replaced
+	attached  *Session
+	ctrlZ     bool
+	caught    os.Signal // SIGTERM or SIGHUP: the shell is ending
 }
 
 // runInteractive runs the shell at a terminal, with sh (from a replay
@@ -197,6 +198,7 @@ func (t *terminal) signalled() os.Signal {
 // filterRune turns Ctrl-Z into an interrupt marked as a detach, echoed
 // as ^Z, instead of readline's suspend.
 func (t *terminal) filterRune(r rune) (rune, bool) {
+	t.applyHistory()
 	t.cfg.InterruptPrompt = "^C"
 	if r == readline.CharCtrlZ {
 		t.mu.Lock()
