@@ -39,7 +39,7 @@ func commands() []Command {
 		{Name: "unmute", Args: "NAME...", Summary: "show a muted session's lines again", Run: cmdUnmute, Complete: completeSessions},
 		{Name: "forget", Args: "NAME | exited", Summary: "remove an ended session and its transcript, or all ended ones", Run: cmdForget, Complete: completeForget},
 		{Name: "history", Args: "[N]", Summary: "list the last N commands typed at the prompt, numbered", Run: cmdHistory},
-		{Name: "save", Args: "FILE | --transcript FILE", Summary: "save this shell's commands as a script, or everything shown, with times", Run: cmdSave},
+		{Name: "save", Args: "[--force] FILE | [--force] --transcript FILE", Summary: "save this shell's commands as a script, or everything shown (with command output), with times; --force replaces an existing file", Run: cmdSave},
 		{Name: "help", Args: "[COMMAND]", Summary: "list commands, or describe one", Run: cmdHelp, Complete: completeCommands},
 		{Name: "quit", Aliases: []string{"exit"}, Summary: "stop all sessions (cleanup printed) and exit", Run: cmdQuit},
 	}

@@ -87,6 +87,9 @@ func runReplay(path string, rp replay, e env, colour bool) int {
 	if term && rp.caught != os.Interrupt && rp.caught != nil {
 		term = false // SIGTERM or SIGHUP: the shell ends
 	}
+	if rp.then && !term && rp.caught == nil {
+		fmt.Fprintf(e.stderr, "ionetsh: --then-interactive: standard input is not a terminal, so the replay ends here\n")
+	}
 	if term && (rp.then || rp.caught == os.Interrupt || rp.keys.quit) {
 		rp.sh.resume()
 		return runInteractive(e, rp.sh, colour, rp.hist)

@@ -211,13 +211,19 @@ func TestDumbTerminal(t *testing.T) {
 	}
 }
 
-// TestSIGTERMCleanup checks that SIGTERM at the prompt stops every
-// session, printing its cleanup, restores the terminal and exits with
-// 128+15.
+// TestSIGTERMCleanup checks that SIGTERM and SIGHUP (the terminal
+// closing) at an attached client stop every session, printing its
+// cleanup, restore the terminal and exit with 128 plus the signal.
 func TestSIGTERMCleanup(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) { signalCleanup(t, sig) })
+	}
+}
+
+func signalCleanup(t *testing.T, sig syscall.Signal) {
 	s := startAttached(t)
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	if code := s.waitStatus(); code != 128+15 {
+	s.cmd.Process.Signal(sig)
+	if code := s.waitStatus(); code != 128+int(sig) {
 		t.Fatalf("status %d; screen:\n%s", code, s.text())
 	}
 	s.waitFor(`(?s)\[ex4-client\] Client Exited\.\n.*\[ex4-client\] stopped\n.*\[ex5-server\] stopped`)
