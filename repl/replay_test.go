@@ -2,11 +2,13 @@ package repl
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ionetsh/ionetsh/internal/outtest"
 )
@@ -91,4 +93,29 @@ func TestSave(t *testing.T) {
 			t.Fatalf("transcript lacks %q:\n%s", want, data)
 		}
 	}
+}
+
+// TestScriptSignal passes SIGINT in on the signal channel while a script
+// waits in sleep: the script stops, the session's cleanup prints, and
+// the status is 130. The script's input stays open meanwhile.
+func TestScriptSignal(t *testing.T) {
+	leakCheck(t)
+	in, feed := io.Pipe()
+	defer feed.Close()
+	var out, errs lockedBuffer
+	sigs := make(chan os.Signal, 1)
+	done := make(chan int)
+	go func() { done <- runScript(in, true, false, &out, &errs, sigs) }()
+	feed.Write([]byte("run ex1-server --port 0 --bind 127.0.0.1\nsleep 60s\n"))
+	out.waitContains(t, "ionet> sleep 60s\n")
+	sigs <- os.Interrupt
+	select {
+	case code := <-done:
+		if code != 130 || !strings.HasSuffix(out.String(), "[ex1-server] stopped\n") {
+			t.Fatalf("status %d, output:\n%s", code, out.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the script did not stop")
+	}
+	feed.Close()
 }

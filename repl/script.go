@@ -23,41 +23,7 @@ func runScript(r io.Reader, echo, colour bool, stdout, stderr io.Writer, sigs <-
 	lines, readErr := scanLines(r, quit)
 	caught := make(chan os.Signal, 1)
 	stop := haltOnSignal(sh, sigs, caught)
-	failed, sig, ended := false, os.Signal(nil), false
-loop:
-	for n := 1; ; n++ {
-		var text string
-		var ok bool
-		if sh.stopping() {
-			sig = <-caught
-			break
-		}
-		select {
-		case text, ok = <-lines:
-		case sig = <-caught:
-			break loop
-		}
-		if !ok {
-			ended = true
-			break
-		}
-		line := strings.TrimSpace(strings.TrimSuffix(text, "\r"))
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		sh.settle()
-		if echo {
-			sh.pr.write([]byte(prompt + line + "\n"))
-		}
-		err := sh.Exec(line)
-		if errors.Is(err, errQuit) {
-			break
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "ionetsh: line %d: %v\n", n, err)
-			failed = true
-		}
-	}
+	failed, ended, sig := runLines(sh, lines, caught, echo)
 	if !ended {
 		readErr = nil // the reader may still be waiting for input
 	}
@@ -75,6 +41,42 @@ loop:
 		}
 	}
 	return exitStatus(sig, failed)
+}
+
+// runLines runs the script's lines until they end (ended), quit, or a
+// signal arrives on caught (sig). failed says whether a command failed.
+func runLines(sh *Shell, lines <-chan string, caught <-chan os.Signal, echo bool) (failed, ended bool, sig os.Signal) {
+	for n := 1; ; n++ {
+		var text string
+		var ok bool
+		if sh.stopping() {
+			return failed, false, <-caught
+		}
+		select {
+		case text, ok = <-lines:
+		case sig = <-caught:
+			return failed, false, sig
+		}
+		if !ok {
+			return failed, true, nil
+		}
+		line := strings.TrimSpace(strings.TrimSuffix(text, "\r"))
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		sh.settle()
+		if echo {
+			sh.pr.write([]byte(prompt + line + "\n"))
+		}
+		err := sh.Exec(line)
+		if errors.Is(err, errQuit) {
+			return failed, false, nil
+		}
+		if err != nil {
+			fmt.Fprintf(sh.errw, "ionetsh: line %d: %v\n", n, err)
+			failed = true
+		}
+	}
 }
 
 // exitStatus is 128 plus the signal that stopped the shell, else 1 if a
