@@ -73,7 +73,7 @@ func runLines(sh *Shell, lines <-chan string, caught <-chan os.Signal, echo bool
 			return failed, false, nil
 		}
 		if err != nil {
-			fmt.Fprintf(sh.errw, "ionetsh: line %d: %v\n", n, err)
+			sh.errorf("ionetsh: line %d: %v\n", n, err)
 			failed = true
 		}
 	}

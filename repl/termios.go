@@ -14,8 +14,9 @@ func dumbTerminal() bool {
 	return t == "" || t == "dumb"
 }
 
-// quietTerminal turns off echo on the terminal fd, keeping signals, so
-// that keys pressed while a command runs print nothing stray; with
+// quietTerminal turns off echo on the terminal fd, keeping Ctrl-C as
+// SIGINT, so that keys pressed while a command runs print nothing stray;
+// with
 // keys, it also turns off line buffering, so single keys can be read.
 // It returns the function that restores the terminal as it was; on a
 // file that is not a terminal both do nothing.
@@ -26,6 +27,9 @@ func quietTerminal(fd int, keys bool) (restore func()) {
 	}
 	t := *old
 	t.Lflag &^= unix.ECHO
+	// Ctrl-\ and Ctrl-Z would kill or suspend the whole shell, with
+	// every session, without cleanup: they are plain keys here.
+	t.Cc[unix.VQUIT], t.Cc[unix.VSUSP] = 0, 0
 	if keys {
 		t.Lflag &^= unix.ICANON
 		t.Cc[unix.VMIN], t.Cc[unix.VTIME] = 1, 0

@@ -98,7 +98,8 @@ func (s *screen) waitStatus() int {
 // TestCtrlCInterruptsCommand checks that Ctrl-C during sleep and wait
 // cancels only that command: interrupted, the prompt back with a clean
 // line, and the session still alive. Keys typed meanwhile are dropped,
-// as a shell drops type-ahead on Ctrl-C.
+// as a shell drops type-ahead on Ctrl-C; Ctrl-Z and Ctrl-\ typed during
+// a command neither suspend nor kill the shell.
 func TestCtrlCInterruptsCommand(t *testing.T) {
 	s := startScreen(t)
 	s.waitFor(`(?m)^ionet>$`)
@@ -109,7 +110,7 @@ func TestCtrlCInterruptsCommand(t *testing.T) {
 		s.waitFor(`(?m)^ionet> ` + cmd + `$`)
 		s.typeKeys("\r")
 		s.waitQuiet()
-		s.typeKeys("junk")
+		s.typeKeys("junk\x1a\x1c") // Ctrl-Z and Ctrl-\ must not suspend or kill it
 		s.typeKeys("\x03")
 		s.waitFor(`(?m)^ionet> ` + cmd + `\ninterrupted\nionet>$`)
 		s.typeKeys("sess")
