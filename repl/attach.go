@@ -1,6 +1,9 @@
 package repl
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // attach gives the terminal to s until it ends, Ctrl-Z or Ctrl-D,
 // unless more input is already waiting (a pasted block): the client
@@ -127,4 +130,19 @@ func (c termCompleter) Do(line []rune, pos int) ([][]rune, int) {
 		return nil, 0
 	}
 	return completer{c.t.sh}.Do(line, pos)
+}
+
+// promptWait bounds how long waitPrompt holds output back.
+const promptWait = 100 * time.Millisecond
+
+// waitPrompt holds session output back while readline is starting a
+// line: written after the prompt is drawn but before readline reads
+// keys, it would land after the prompt and leave none below it
+// (chzyer/readline issue #220). Once readline reads, its writer redraws
+// the prompt below each write.
+func (t *terminal) waitPrompt() {
+	deadline := time.Now().Add(promptWait)
+	for t.inReadline.Load() && !t.rl.Terminal.IsReading() && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -44,6 +45,8 @@ type terminal struct {
 	restore func()    // gives the terminal back its settings
 
 	lastCtrlC time.Time
+
+	inReadline atomic.Bool // the loop is in Readline
 
 	mu        sync.Mutex
 	hist      []string              // the shell's own command history
@@ -84,6 +87,9 @@ func runInteractive(e env, sh *Shell, colour bool, historyPath string) int {
 		out = t.rl.Stdout()
 	}
 	sh.goLive(out)
+	if t.rl != nil {
+		sh.pr.setGate(t.waitPrompt)
+	}
 	sh.store = historyStore(historyPath, func(w string) { fmt.Fprintf(e.stderr, "ionetsh: %s\n", w) })
 	t.hist = sh.store.Entries()
 	sh.attach = t.attach
@@ -148,53 +154,6 @@ func (t *terminal) closeEditor() {
 	}
 }
 
-// watchSignals handles the signals the program receives until the
-// returned function is called. SIGINT cancels the running command (or,
-// with plain input, is Ctrl-C at the prompt); SIGTERM and SIGHUP end
-// the shell, which stops every session, printing its cleanup.
-func (t *terminal) watchSignals(sigs <-chan os.Signal) (stop func()) {
-	done, finished := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(finished)
-		for {
-			select {
-			case sig := <-sigs:
-				t.onSignal(sig)
-			case <-done:
-				return
-			}
-		}
-	}()
-	return func() { close(done); <-finished }
-}
-
-func (t *terminal) onSignal(sig os.Signal) {
-	switch {
-	case sig == os.Interrupt && t.plain != nil:
-		if !t.sh.Interrupt() {
-			t.plain.interrupt() // Ctrl-C at the prompt
-		}
-		return
-	case sig == os.Interrupt:
-		// With readline, the terminal sends SIGINT only while a
-		// command is about to run, runs, or has just run.
-		t.sh.InterruptSoon()
-		return
-	}
-	t.mu.Lock()
-	t.caught = sig
-	t.mu.Unlock()
-	t.sh.Halt()
-	t.closeEditor()
-}
-
-// signalled returns the signal that is ending the shell, if any.
-func (t *terminal) signalled() os.Signal {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.caught
-}
-
 // filterRune turns Ctrl-Z into an interrupt marked as a detach, echoed
 // as ^Z, instead of readline's suspend.
 func (t *terminal) filterRune(r rune) (rune, bool) {
@@ -219,7 +178,9 @@ func (t *terminal) loop() {
 	for t.signalled() == nil {
 		t.sh.pr.sync()
 		t.useHistory()
+		t.inReadline.Store(true)
 		line, err := t.ed.Readline()
+		t.inReadline.Store(false)
 		t.mu.Lock()
 		s, ctrlZ := t.attached, t.ctrlZ
 		t.ctrlZ = false

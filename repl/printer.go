@@ -18,6 +18,7 @@ const minRepaint = 15 * time.Millisecond
 type printer struct {
 	w    io.Writer
 	live bool
+	gate func() // if set, called before each live write
 
 	mu      sync.Mutex
 	idle    *sync.Cond
@@ -62,11 +63,14 @@ func (p *printer) loop() {
 			time.Sleep(wait)
 		}
 		p.mu.Lock()
-		buf := p.queue
+		buf, gate := p.queue, p.gate
 		p.queue = nil
 		p.writing = len(buf) > 0
 		p.mu.Unlock()
 		if len(buf) > 0 {
+			if gate != nil {
+				gate()
+			}
 			p.w.Write(buf)
 			last = time.Now()
 		}
@@ -91,6 +95,13 @@ func (p *printer) setWriter(w io.Writer) {
 	p.sync()
 	p.mu.Lock()
 	p.w = w
+	p.mu.Unlock()
+}
+
+// setGate sets a function the live printer calls before each write.
+func (p *printer) setGate(gate func()) {
+	p.mu.Lock()
+	p.gate = gate
 	p.mu.Unlock()
 }
 

@@ -34,6 +34,26 @@ func (s *screen) waitQuiet() {
 	}
 }
 
+// waitRaw waits until the program has written text to the terminal
+// since the test started.
+func (s *screen) waitRaw(text string) {
+	s.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		s.mu.Lock()
+		ch, found := s.changed, bytes.Contains(s.raw, []byte(text))
+		s.mu.Unlock()
+		if found {
+			return
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			s.t.Fatalf("never written: %q; screen:\n%s", text, s.text())
+		}
+	}
+}
+
 // termios returns the terminal settings of the program's side of the
 // pseudo-terminal.
 func (s *screen) termios() *unix.Termios {
@@ -109,6 +129,7 @@ func TestCtrlCInterruptsCommand(t *testing.T) {
 		s.typeKeys(cmd)
 		s.waitFor(`(?m)^ionet> ` + cmd + `$`)
 		s.typeKeys("\r")
+		s.waitRaw(cmd + "\r\n")
 		s.waitQuiet()
 		s.typeKeys("junk\x1a\x1c") // Ctrl-Z and Ctrl-\ must not suspend or kill it
 		s.typeKeys("\x03")
