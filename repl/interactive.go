@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chzyer/readline"
+	"golang.org/x/sys/unix"
 )
 
 const prompt = "ionet> "
@@ -47,6 +48,7 @@ type terminal struct {
 	lastCtrlC time.Time
 
 	inReadline atomic.Bool // the loop is in Readline
+	echoZ      atomic.Bool // the interrupt readline is echoing is a Ctrl-Z
 
 	mu        sync.Mutex
 	hist      []string              // the shell's own command history
@@ -111,6 +113,7 @@ func (t *terminal) openEditor(stdin *os.File) error {
 		t.plain = newPlainEditor(stdin, t.term)
 		t.plain.SetPrompt(prompt)
 		t.ed = t.plain
+		t.restore = adjustTerminal(t.fd, func(*unix.Termios) {})
 		return nil
 	}
 	// readline closes only its own wrapper around Stdin, so the
@@ -120,7 +123,7 @@ func (t *terminal) openEditor(stdin *os.File) error {
 	t.cfg = &readline.Config{
 		Prompt:                 prompt,
 		Stdin:                  t.lines,
-		Stdout:                 t.term,
+		Stdout:                 ctrlZEcho{t.term, &t.echoZ},
 		Stderr:                 t.term,
 		AutoComplete:           termCompleter{t},
 		InterruptPrompt:        "^C",
@@ -158,12 +161,12 @@ func (t *terminal) closeEditor() {
 // as ^Z, instead of readline's suspend.
 func (t *terminal) filterRune(r rune) (rune, bool) {
 	t.applyHistory()
-	t.cfg.InterruptPrompt = "^C"
+	t.echoZ.Store(false)
 	if r == readline.CharCtrlZ {
 		t.mu.Lock()
 		t.ctrlZ = true
 		t.mu.Unlock()
-		t.cfg.InterruptPrompt = "^Z"
+		t.echoZ.Store(true)
 		return readline.CharInterrupt, true
 	}
 	return r, true
@@ -185,6 +188,9 @@ func (t *terminal) loop() {
 		s, ctrlZ := t.attached, t.ctrlZ
 		t.ctrlZ = false
 		t.mu.Unlock()
+		if t.plain != nil && line == "\x1a" { // Ctrl-Z, Enter: a dumb terminal's detach
+			line, err, ctrlZ = "", readline.ErrInterrupt, true
+		}
 		switch {
 		case t.signalled() != nil:
 			return

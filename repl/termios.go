@@ -16,24 +16,31 @@ func dumbTerminal() bool {
 
 // quietTerminal turns off echo on the terminal fd, keeping Ctrl-C as
 // SIGINT, so that keys pressed while a command runs print nothing stray;
-// with
-// keys, it also turns off line buffering, so single keys can be read.
-// It returns the function that restores the terminal as it was; on a
-// file that is not a terminal both do nothing.
+// with keys, it also turns off line buffering, so single keys can be
+// read. Ctrl-\ and Ctrl-Z would kill or suspend the whole shell, with
+// every session, without cleanup: they become plain keys. It returns
+// the function that restores the terminal as it was; on a file that is
+// not a terminal both do nothing.
 func quietTerminal(fd int, keys bool) (restore func()) {
+	return adjustTerminal(fd, func(t *unix.Termios) {
+		t.Lflag &^= unix.ECHO
+		if keys {
+			t.Lflag &^= unix.ICANON
+			t.Cc[unix.VMIN], t.Cc[unix.VTIME] = 1, 0
+		}
+	})
+}
+
+// adjustTerminal applies change, and makes Ctrl-\ and Ctrl-Z plain
+// keys, on the terminal fd; it returns the function that restores it.
+func adjustTerminal(fd int, change func(*unix.Termios)) (restore func()) {
 	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
 	if err != nil {
 		return func() {}
 	}
 	t := *old
-	t.Lflag &^= unix.ECHO
-	// Ctrl-\ and Ctrl-Z would kill or suspend the whole shell, with
-	// every session, without cleanup: they are plain keys here.
 	t.Cc[unix.VQUIT], t.Cc[unix.VSUSP] = 0, 0
-	if keys {
-		t.Lflag &^= unix.ICANON
-		t.Cc[unix.VMIN], t.Cc[unix.VTIME] = 1, 0
-	}
+	change(&t)
 	if unix.IoctlSetTermios(fd, unix.TCSETS, &t) != nil {
 		return func() {}
 	}

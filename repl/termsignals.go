@@ -1,6 +1,11 @@
 package repl
 
-import "os"
+import (
+	"bytes"
+	"io"
+	"os"
+	"sync/atomic"
+)
 
 // watchSignals handles the signals the program receives until the
 // returned function is called. SIGINT cancels the running command (or,
@@ -47,4 +52,25 @@ func (t *terminal) signalled() os.Signal {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.caught
+}
+
+// ctrlZEcho writes readline's output, echoing Ctrl-Z as ^Z: readline
+// echoes every interrupt as its InterruptPrompt (^C), a setting that is
+// not safe to change while it runs.
+type ctrlZEcho struct {
+	w     io.Writer
+	ctrlZ *atomic.Bool
+}
+
+func (c ctrlZEcho) Write(p []byte) (int, error) {
+	i := bytes.LastIndex(p, []byte("^C\n"))
+	if i < 0 || !c.ctrlZ.CompareAndSwap(true, false) {
+		return c.w.Write(p)
+	}
+	q := append([]byte(nil), p...)
+	q[i+1] = 'Z'
+	if _, err := c.w.Write(q); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

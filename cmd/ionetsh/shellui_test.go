@@ -206,7 +206,8 @@ func TestPasteDoesNotAttach(t *testing.T) {
 
 // TestDumbTerminal checks that with TERM=dumb the shell writes no
 // escape sequence at all, even with colour not turned off: plain
-// prompts and lines, Ctrl-C at the prompt still hints.
+// prompts and lines, Ctrl-C at the prompt still hints, Ctrl-Z and Enter
+// detach a client.
 func TestDumbTerminal(t *testing.T) {
 	s := startScreenTerm(t, "dumb", nil)
 	s.waitFor(`(?m)^ionet>`)
@@ -220,8 +221,12 @@ func TestDumbTerminal(t *testing.T) {
 	s.waitFor(`error: this terminal \(TERM=dumb\) shows no colour`)
 	s.typeKeys("\x03")
 	s.waitFor(`\(use quit or Ctrl-D to leave\)`)
-	s.typeKeys("stop ex1-server\r")
-	s.waitFor(`\[ex1-server\] stopped`)
+	s.typeKeys("connect ex1-server raw --name r\r")
+	s.waitFor(`(?m)^r>$`)
+	s.typeKeys("\x1a\r")
+	s.waitFor(`\(detached from r; fg r attaches it again\)`)
+	s.typeKeys("stop r\r")
+	s.waitFor(`\[r\] stopped`)
 	s.typeKeys("quit\r")
 	s.waitExit()
 	s.mu.Lock()
