@@ -3,7 +3,6 @@ package iolib
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"net/netip"
 	"os"
 	"sync"
@@ -24,16 +23,19 @@ const (
 	stClosed
 )
 
-// Socket is an IPv4 TCP stream socket in the manner of IOLib: passive
-// (a server's listening socket) or active (a connection). It owns a real,
-// nonblocking operating-system file descriptor; its blocking operations
-// wait through Go's poller and are interrupted when their context ends.
+// Socket is an IPv4 or IPv6 socket in the manner of IOLib: a TCP stream
+// socket, passive (a server's listening socket) or active (a connection),
+// or a UDP datagram socket. It owns a real, nonblocking operating-system
+// file descriptor; its blocking operations wait through Go's poller and
+// are interrupted when their context ends.
 //
 // A Socket is used by one goroutine at a time; String and the address
 // accessors may be called from any goroutine.
 type Socket struct {
 	owner   Owner
 	id      string
+	family  Family
+	typ     Type
 	passive bool
 	fd      int
 	file    *os.File
@@ -48,41 +50,66 @@ type Socket struct {
 	broken bool // interrupted or torn away: Close no longer flushes
 }
 
-// newSocket wraps a fresh nonblocking fd and tells its owner.
-func newSocket(o Owner, fd int, passive bool, st sockState) (*Socket, error) {
+// newSocket wraps a fresh nonblocking fd of the kind opt says and tells
+// its owner.
+func newSocket(o Owner, fd int, opt Options, st sockState) (*Socket, error) {
 	f := os.NewFile(uintptr(fd), "socket")
 	rc, err := f.SyscallConn()
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	s := &Socket{owner: o, id: o.NewID(), passive: passive, fd: fd, file: f, rc: rc, state: st}
+	s := &Socket{owner: o, id: o.NewID(), family: opt.Family, typ: opt.Type, passive: opt.Passive, fd: fd, file: f, rc: rc, state: st}
+	if opt.Type == Datagram {
+		s.local = netip.AddrPortFrom(opt.Family.unspecified(), 0)
+	}
 	s.r = bufio.NewReader(sockReader{s})
 	s.w = bufio.NewWriter(sockWriter{s})
 	o.Opened(s)
 	return s, nil
 }
 
-// Options say what kind of socket MakeSocket makes.
+// Options say what kind of socket MakeSocket makes. The zero value is an
+// active IPv4 stream socket.
 type Options struct {
-	Passive bool // a server's listening socket, rather than a connection
+	Passive bool   // a server's listening socket, rather than a connection (streams only)
+	Family  Family // IPv4 or IPv6; an IPv6 socket is dual stack (IPV6_V6ONLY off)
+	Type    Type   // Stream (TCP) or Datagram (UDP)
 }
 
-// MakeSocket creates an unbound passive or an unconnected active socket
-// for o, which is told about its life; a nil o tracks nothing.
+// MakeSocket creates a socket for o, which is told about its life; a nil
+// o tracks nothing. A stream socket starts unbound (passive) or
+// unconnected (active); a datagram socket starts waiting on the
+// unspecified address and port 0.
 func MakeSocket(o Owner, opt Options) (*Socket, error) {
 	if o == nil {
 		o = noOwner
 	}
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if opt.Type == Datagram {
+		opt.Passive = false
+	}
+	domain, typ := unix.AF_INET, unix.SOCK_STREAM
+	if opt.Family == IPv6 {
+		domain = unix.AF_INET6
+	}
+	if opt.Type == Datagram {
+		typ = unix.SOCK_DGRAM
+	}
+	fd, err := unix.Socket(domain, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, condErr(err, -1)
+	}
+	if opt.Family == IPv6 {
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 0); err != nil {
+			unix.Close(fd)
+			return nil, condErr(err, -1)
+		}
 	}
 	st := stUnconnected
 	if opt.Passive {
 		st = stUnbound
 	}
-	return newSocket(o, fd, opt.Passive, st)
+	return newSocket(o, fd, opt, st)
 }
 
 // FD returns the socket's operating-system file descriptor.
@@ -90,6 +117,12 @@ func (s *Socket) FD() int { return s.fd }
 
 // Passive reports whether the socket is a listening (server) socket.
 func (s *Socket) Passive() bool { return s.passive }
+
+// Family returns the socket's address family, IPv4 or IPv6.
+func (s *Socket) Family() Family { return s.family }
+
+// Type returns whether the socket is a stream or a datagram socket.
+func (s *Socket) Type() Type { return s.typ }
 
 // LocalAddr returns the local address and port, once bound or connected.
 func (s *Socket) LocalAddr() netip.AddrPort {
@@ -106,33 +139,6 @@ func (s *Socket) RemoteAddr() netip.AddrPort {
 	return s.remote
 }
 
-// String prints the socket as IOLib does, e.g.
-// #<active IPv4 stream socket connected to 127.0.0.1/9999 {1002000003}>.
-func (s *Socket) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	kind := "active"
-	if s.passive {
-		kind = "passive"
-	}
-	var what string
-	switch s.state {
-	case stUnbound:
-		what = ", unbound"
-	case stBound:
-		what = fmt.Sprintf(" bound to %s/%d", s.local.Addr(), s.local.Port())
-	case stListening:
-		what = fmt.Sprintf(" waiting @ %s/%d", s.local.Addr(), s.local.Port())
-	case stUnconnected:
-		what = ", unconnected"
-	case stConnected:
-		what = fmt.Sprintf(" connected to %s/%d", s.remote.Addr(), s.remote.Port())
-	case stClosed:
-		what = ", closed"
-	}
-	return fmt.Sprintf("#<%s IPv4 stream socket%s %s>", kind, what, s.id)
-}
-
 func (s *Socket) setState(st sockState) {
 	s.mu.Lock()
 	s.state = st
@@ -146,13 +152,19 @@ func (s *Socket) Connected() bool {
 	return !s.passive && s.state == stConnected
 }
 
-// Bind binds a passive socket to addr:port with SO_REUSEADDR. Port 0 asks
-// the kernel for an ephemeral port.
+// Bind binds a passive or a datagram socket to addr:port with
+// SO_REUSEADDR. Port 0 asks the kernel for an ephemeral port. An IPv6
+// socket takes an IPv4 address as IPv4-mapped; an IPv4 socket refuses an
+// IPv6 address (EAFNOSUPPORT).
 func (s *Socket) Bind(addr netip.Addr, port int) error {
+	sa, err := s.sockaddr(addr, port)
+	if err != nil {
+		return err
+	}
 	if err := unix.SetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
 		return condErr(err, s.fd)
 	}
-	if err := unix.Bind(s.fd, &unix.SockaddrInet4{Port: port, Addr: addr.As4()}); err != nil {
+	if err := unix.Bind(s.fd, sa); err != nil {
 		return condErr(err, s.fd)
 	}
 	local, err := sockName(s.fd, unix.Getsockname)
@@ -160,7 +172,10 @@ func (s *Socket) Bind(addr netip.Addr, port int) error {
 		return err
 	}
 	s.mu.Lock()
-	s.local, s.state = local, stBound
+	s.local = local
+	if s.typ == Stream {
+		s.state = stBound
+	}
 	s.mu.Unlock()
 	return nil
 }
@@ -181,11 +196,11 @@ func sockName(fd int, get func(int) (unix.Sockaddr, error)) (netip.AddrPort, err
 	if err != nil {
 		return netip.AddrPort{}, condErr(err, fd)
 	}
-	in4, ok := sa.(*unix.SockaddrInet4)
+	a, ok := addrPortOf(sa)
 	if !ok {
-		return netip.AddrPort{}, &Condition{Kind: SocketError, FD: fd, Msg: "not an IPv4 address"}
+		return netip.AddrPort{}, &Condition{Kind: SocketError, FD: fd, Msg: "not an IP address"}
 	}
-	return netip.AddrPortFrom(netip.AddrFrom4(in4.Addr), uint16(in4.Port)), nil
+	return a, nil
 }
 
 // guard arms an interruption of s's pending I/O for when ctx ends. The

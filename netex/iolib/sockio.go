@@ -74,10 +74,17 @@ func retryEINTR(f func() (int, error)) (int, error) {
 	}
 }
 
-// Connect resolves host and connects an active socket to it, waiting
-// until the connection is made or refused.
+// Connect resolves host for the socket's family (Lookup) and connects the
+// socket to it. A stream socket waits until the connection is made or
+// refused. A datagram socket is connected at once: it then sends to and
+// receives from that peer only, and an ICMP port unreachable from it is
+// a SOCKET-CONNECTION-REFUSED-ERROR on a later receive.
 func (s *Socket) Connect(ctx context.Context, host string, port int) error {
-	addr, err := LookupHostname(ctx, host)
+	addr, err := Lookup(ctx, host, s.family)
+	if err != nil {
+		return err
+	}
+	sa, err := s.sockaddr(addr, port)
 	if err != nil {
 		return err
 	}
@@ -86,7 +93,7 @@ func (s *Socket) Connect(ctx context.Context, host string, port int) error {
 		return err
 	}
 	defer done()
-	serr := unix.Connect(s.fd, &unix.SockaddrInet4{Port: port, Addr: addr.As4()})
+	serr := unix.Connect(s.fd, sa)
 	if serr == unix.EINPROGRESS || serr == unix.EINTR {
 		if err := s.rc.Write(func(fd uintptr) bool { serr = connectDone(int(fd)); return serr != unix.EINPROGRESS }); err != nil {
 			return s.interrupted()
@@ -158,7 +165,7 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 	if serr != nil {
 		return nil, condErr(serr, s.fd)
 	}
-	c, err := newSocket(s.owner, nfd, false, stConnected)
+	c, err := newSocket(s.owner, nfd, Options{Family: s.family}, stConnected)
 	if err != nil {
 		unix.Close(nfd)
 		return nil, err
