@@ -17,10 +17,11 @@ import (
 // a record of every socket, event base and thread it has made, so that
 // its Run can list them and, at the end, close whatever is left.
 type Env struct {
-	Host  string     // the host clients connect to
-	Port  int        // the port clients connect to and servers listen on
-	Bind  netip.Addr // the address servers bind to
-	Stdin LineSource // standard input; nil is always at end-of-file
+	Host   string     // the host clients connect to
+	Port   int        // the port clients connect to and servers listen on
+	Bind   netip.Addr // the address servers bind to
+	Family Family     // the family a host name is resolved for
+	Stdin  LineSource // standard input; nil is always at end-of-file
 
 	run *Run
 
@@ -84,15 +85,40 @@ func (e *Env) ReadStdinChunk(ctx context.Context) (string, bool, error) {
 	return "", false, err
 }
 
-// MakeSocket creates an unbound passive or an unconnected active socket.
-// The Env tracks it until it is closed, and closes it at the Run's end.
+// MakeSocket creates an unbound passive or an unconnected active stream
+// socket. The Env tracks it until it is closed, and closes it at the
+// Run's end. A passive socket has the family of the Env's bind address;
+// an active one that of its host, if that is an address, else Family.
 func (e *Env) MakeSocket(passive bool) (*Socket, error) {
-	return iolib.MakeSocket((*envOwner)(e), iolib.Options{Passive: passive})
+	return iolib.MakeSocket((*envOwner)(e), iolib.Options{Passive: passive, Family: e.family(passive)})
 }
 
-// LookupHostname resolves host to its first IPv4 address.
+// MakeDatagramSocket creates a datagram socket, tracked as MakeSocket's
+// are: for a server (of the bind address's family) or a client (of the
+// host's).
+func (e *Env) MakeDatagramSocket(server bool) (*Socket, error) {
+	return iolib.MakeSocket((*envOwner)(e), iolib.Options{Type: iolib.Datagram, Family: e.family(server)})
+}
+
+// family is the family of a new server (bind) or client (host) socket.
+func (e *Env) family(server bool) Family {
+	if server {
+		if e.Bind.IsValid() {
+			return iolib.FamilyOf(e.Bind)
+		}
+		return e.Family
+	}
+	if a, err := netip.ParseAddr(e.Host); err == nil {
+		return iolib.FamilyOf(a)
+	}
+	return e.Family
+}
+
+// LookupHostname resolves host as a client socket of the Env connects
+// to it: its first IPv4 address, unless the Env's Family is IPv6 or its
+// host an IPv6 address (iolib.Lookup).
 func (e *Env) LookupHostname(ctx context.Context, host string) (netip.Addr, error) {
-	return iolib.LookupHostname(ctx, host)
+	return iolib.Lookup(ctx, host, e.family(false))
 }
 
 // envOwner is the Env as its sockets' iolib.Owner: it numbers them, keeps

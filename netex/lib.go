@@ -17,6 +17,14 @@ type (
 	Condition = iolib.Condition
 	// Kind names one of the tutorial's conditions (iolib.Kind).
 	Kind = iolib.Kind
+	// Family is an address family, IPv4 or IPv6 (iolib.Family).
+	Family = iolib.Family
+)
+
+// The address families.
+const (
+	IPv4 = iolib.IPv4
+	IPv6 = iolib.IPv6
 )
 
 // The event base lives in package iomux; an example makes one with
