@@ -152,6 +152,12 @@ func TestPatternTokens(t *testing.T) {
 	if linePattern("a {H:P}").MatchString("a 1.2.3.4") {
 		t.Fatal("{H:P} matched an address without a port")
 	}
+	if !linePattern("{H:P} {H:P} {H/P}").MatchString("::1:4242 ::ffff:127.0.0.1:59556 ::/9999") {
+		t.Fatal("{H:P} or {H/P} did not match IPv6 forms")
+	}
+	if linePattern("{H:P}").MatchString("::1:") {
+		t.Fatal("{H:P} matched an IPv6 address without a port")
+	}
 	if linePattern("RUNNING {N}").MatchString("RU3NI3G 4") {
 		t.Fatal("a literal N was taken for a number")
 	}

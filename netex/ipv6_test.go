@@ -127,8 +127,8 @@ func TestPairingsOverIPv6(t *testing.T) {
 func TestIPv6PrintedForms(t *testing.T) {
 	leakCheck(t)
 	cli, srv := v6Converse(t, "ex4-client", "ex5-server", "::1")
-	port := v6Captured(t, srv[2], `^Listening on socket bound to: ::1:(\d+)$`)
-	local := v6Captured(t, cli[0], `local connection at (::1:\d+)!$`)
+	port := thrCaptured(t, srv[2], `^Listening on socket bound to: ::1:(\d+)$`)
+	local := thrCaptured(t, cli[0], `local connection at (::1:\d+)!$`)
 	matchLines(t, cli,
 		fmt.Sprintf("Connected to server ::1:%s from my local connection at %s!", port, local),
 		"hello", "quit", "Got end-of-file. Server closed connection on read!", "Client Exited.")
@@ -158,7 +158,7 @@ func TestDualStackServerServesIPv4(t *testing.T) {
 	sout.waitFor(t, `^Closing connection to `)
 	v6Idle(t, sr)
 	sr.Stop()
-	local := v6Captured(t, cout.Lines()[0], `local connection at 127\.0\.0\.1:(\d+)!$`)
+	local := thrCaptured(t, cout.Lines()[0], `local connection at 127\.0\.0\.1:(\d+)!$`)
 	matchLines(t, cout.Lines(),
 		fmt.Sprintf("Connected to server 127.0.0.1:%s from my local connection at 127.0.0.1:%s!", port, local),
 		"dual", "Got end-of-file. Server closed connection on read!", "Client Exited.")
@@ -196,7 +196,7 @@ func TestFamilyPreference(t *testing.T) {
 	if res := wait(t, cr); !res.Value || res.Err != nil {
 		t.Fatalf("client result %+v", res)
 	}
-	v6Captured(t, cout.Lines()[0], `^Connected to server (::1|::ffff:127\.0\.0\.1):\d+ from my local connection at \S+!$`)
+	thrCaptured(t, cout.Lines()[0], `^Connected to server (::1|::ffff:127\.0\.0\.1):\d+ from my local connection at \S+!$`)
 	if res := wait(t, sr); !res.Value || res.Err != nil {
 		t.Fatalf("server result %+v", res)
 	}
@@ -206,14 +206,4 @@ func TestFamilyPreference(t *testing.T) {
 	if _, err := Start(context.Background(), ex, Config{Bind: "::1%"}); err == nil {
 		t.Error("a malformed bind address was accepted")
 	}
-}
-
-// v6Captured returns the first submatch of pattern in line, or fails.
-func v6Captured(t *testing.T, line, pattern string) string {
-	t.Helper()
-	m := regexp.MustCompile(pattern).FindStringSubmatch(line)
-	if m == nil {
-		t.Fatalf("%q does not match %q", line, pattern)
-	}
-	return m[1]
 }

@@ -89,17 +89,21 @@ func FreePort(t testing.TB) int {
 	return port
 }
 
+// host matches an IPv4 address or an IPv6 one (which has a colon). An
+// IPv6 H:P has no brackets, so "::1" alone is also :: with port 1.
+const host = `(?:\d+\.\d+\.\d+\.\d+|[0-9a-f]*:[0-9a-f:.]*)`
+
 var patternTokens = strings.NewReplacer(
-	`\{H:P\}`, `\d+\.\d+\.\d+\.\d+:\d+`,
-	`\{H/P\}`, `\d+\.\d+\.\d+\.\d+/\d+`,
+	`\{H:P\}`, host+`:\d+`,
+	`\{H/P\}`, host+`/\d+`,
 	`\{ID\}`, `\{[0-9A-F]+\}`,
 	`\{TIME\}`, `\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{1,2}:\d{1,2}`,
 	`\{N\}`, `\d+`,
 )
 
 // Pattern compiles a line pattern into an anchored regexp. In a pattern,
-// {H:P} stands for an address and port (and {H/P} for one printed with a
-// slash), {ID} for an identity token, {TIME} for a daytime line and {N}
+// {H:P} stands for an IPv4 or IPv6 address and port, as IOLib prints them
+// (127.0.0.1:9999, ::1:9999; {H/P} for one printed with a slash), {ID} for an identity token, {TIME} for a daytime line and {N}
 // for a number; everything else is literal.
 func Pattern(p string) *regexp.Regexp {
 	return regexp.MustCompile("^" + patternTokens.Replace(regexp.QuoteMeta(p)) + "$")

@@ -12,31 +12,11 @@ var (
 	unspecified = netip.IPv6Unspecified()
 )
 
-// listener6 makes a passive IPv6 socket of th's Env listening on addr
-// with an ephemeral port, checking its print form at each step.
-func listener6(t testing.TB, th *Thread, addr netip.Addr) (*Socket, error) {
-	l, err := MakeSocket(th.Env, Options{Passive: true, Family: IPv6})
-	if err != nil {
-		return nil, err
-	}
-	wantForm(t, l, "#<passive IPv6 stream socket, unbound")
-	if err := l.Bind(addr, 0); err != nil {
-		return l, err
-	}
-	port := l.LocalAddr().Port()
-	wantForm(t, l, "#<passive IPv6 stream socket bound to %s/%d", addr, port)
-	if err := l.Listen(5); err != nil {
-		return l, err
-	}
-	wantForm(t, l, "#<passive IPv6 stream socket waiting @ %s/%d", addr, port)
-	return l, nil
-}
-
 func TestIPv6StreamPrintForms(t *testing.T) {
 	leakCheck(t)
 	for _, bind := range []netip.Addr{loopback6, unspecified} {
 		inRun(t, func(th *Thread) error {
-			l, err := listener6(t, th, bind)
+			l, err := listenerForms(t, th, IPv6, bind)
 			if l != nil {
 				defer l.Abort()
 			}
@@ -87,7 +67,7 @@ func TestIPv6StreamPrintForms(t *testing.T) {
 func TestDualStackServerAcceptsIPv4(t *testing.T) {
 	leakCheck(t)
 	inRun(t, func(th *Thread) error {
-		l, err := listener6(t, th, unspecified)
+		l, err := listenerForms(t, th, IPv6, unspecified)
 		if l != nil {
 			defer l.Abort()
 		}

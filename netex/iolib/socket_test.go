@@ -124,20 +124,25 @@ func wantForm(t testing.TB, s *Socket, format string, args ...any) {
 // passiveForms takes a new passive socket through its states up to
 // listening, checking its print form in each.
 func passiveForms(t testing.TB, th *Thread) (*Socket, error) {
-	l, err := th.Env.MakeSocket(true)
+	return listenerForms(t, th, IPv4, loopback)
+}
+
+// listenerForms is passiveForms for a socket of family fam bound to addr.
+func listenerForms(t testing.TB, th *Thread, fam Family, addr netip.Addr) (*Socket, error) {
+	l, err := MakeSocket(th.Env, Options{Passive: true, Family: fam})
 	if err != nil {
 		return nil, err
 	}
-	wantForm(t, l, "#<passive IPv4 stream socket, unbound")
-	if err := l.Bind(loopback, 0); err != nil {
+	wantForm(t, l, "#<passive %s stream socket, unbound", fam)
+	if err := l.Bind(addr, 0); err != nil {
 		return l, err
 	}
 	port := l.LocalAddr().Port()
-	wantForm(t, l, "#<passive IPv4 stream socket bound to 127.0.0.1/%d", port)
+	wantForm(t, l, "#<passive %s stream socket bound to %s/%d", fam, addr, port)
 	if err := l.Listen(5); err != nil {
 		return l, err
 	}
-	wantForm(t, l, "#<passive IPv4 stream socket waiting @ 127.0.0.1/%d", port)
+	wantForm(t, l, "#<passive %s stream socket waiting @ %s/%d", fam, addr, port)
 	return l, nil
 }
 
