@@ -31,10 +31,14 @@ func cmdSessions(sh *Shell, args []string) error {
 	}
 	var rows [][]string
 	for _, s := range ss {
+		muted := "-"
+		if s.isMuted() {
+			muted = "muted"
+		}
 		rows = append(rows, []string{s.name, s.ex.Name, s.State(), s.Addr(),
-			fmt.Sprint(s.run.Conns()), s.Uptime().String()})
+			fmt.Sprint(s.run.Conns()), muted, s.Uptime().String()})
 	}
-	sh.table("NAME\tEXAMPLE\tSTATE\tADDRESS\tCONNS\tUPTIME", rows)
+	sh.table("NAME\tEXAMPLE\tSTATE\tADDRESS\tCONNS\tMUTED\tUPTIME", rows)
 	return nil
 }
 
@@ -44,7 +48,7 @@ func cmdThreads(sh *Shell, args []string) error {
 	}
 	ss := sh.list()
 	if len(args) == 1 {
-		s, err := sh.session(args[0])
+		s, err := sh.liveSession(args[0])
 		if err != nil {
 			return err
 		}
@@ -94,7 +98,7 @@ func cmdExplain(sh *Shell, args []string) error {
 	}
 	ex, ok := netex.Lookup(args[0])
 	if !ok {
-		return fmt.Errorf("unknown example %q; examples: %s", args[0], exampleNames())
+		return unknownExample(args[0])
 	}
 	sh.printf("%s (%s %s, %s, %s I/O)\n  %s\n  Pairs with: %s.\n", ex.Name, ex.Protocol, ex.Role,
 		ex.Design, ex.IO, ex.Explain, strings.Join(ex.Peers, ", "))

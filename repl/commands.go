@@ -40,7 +40,7 @@ func commands() []Command {
 		{Name: "forget", Args: "NAME | exited", Summary: "remove an ended session and its transcript, or all ended ones", Run: cmdForget, Complete: completeForget},
 		{Name: "history", Args: "[N]", Summary: "list the last N commands typed at the prompt, numbered", Run: cmdHistory},
 		{Name: "save", Args: "FILE | --transcript FILE", Summary: "save this shell's commands as a script, or everything shown, with times", Run: cmdSave},
-		{Name: "help", Args: "[COMMAND]", Summary: "list commands, or describe one", Run: cmdHelp, Complete: completeCommands},
+		{Name: "help", Aliases: []string{"?"}, Args: "[COMMAND]", Summary: "list commands, or describe one", Run: cmdHelp, Complete: completeCommands},
 		{Name: "quit", Aliases: []string{"exit"}, Summary: "stop all sessions (cleanup printed) and exit", Run: cmdQuit},
 	}
 }
@@ -68,21 +68,13 @@ func commandNames() []string {
 // unknownCommand is the error for a command that does not exist,
 // suggesting the closest one.
 func unknownCommand(name string) error {
-	best, bestD := "", 1<<30
-	for _, n := range commandNames() {
-		if d := distance(name, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	if bestD <= max(2, len(name)/2) {
-		return fmt.Errorf("unknown command %q; did you mean %q? (help lists commands)", name, best)
-	}
-	return fmt.Errorf("unknown command %q (help lists commands)", name)
+	return fmt.Errorf("unknown command %q%s (help lists commands)", name, didYouMean(name, commandNames()))
 }
 
-// distance is the Levenshtein edit distance between a and b.
+// distance is the edit distance between a and b, counting a swap of
+// two adjacent letters as one edit (optimal string alignment).
 func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
+	prev, prev2 := make([]int, len(b)+1), make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
 	}
@@ -95,8 +87,11 @@ func distance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1) // adjacent letters swapped
+			}
 		}
-		prev = cur
+		prev2, prev = prev, cur
 	}
 	return prev[len(b)]
 }

