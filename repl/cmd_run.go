@@ -55,6 +55,9 @@ func roleOptions(o options, ex *netex.Example) error {
 // a command's options.
 func (sh *Shell) config(o options, server bool) (netex.Config, error) {
 	cfg := netex.Config{Host: sh.host, Port: sh.port, Bind: o.vals["bind"]}
+	if _, ok := o.vals["bind"]; !ok && server {
+		cfg.Bind = sh.bind
+	}
 	if h := o.vals["host"]; h != "" {
 		cfg.Host = h
 	}
@@ -70,9 +73,11 @@ func (sh *Shell) config(o options, server bool) (netex.Config, error) {
 		cfg.Port = port
 	}
 	if cfg.Bind != "" {
-		if ip := net.ParseIP(cfg.Bind); ip == nil || ip.To4() == nil {
-			return cfg, fmt.Errorf("bad bind address %q: want an IPv4 address such as 127.0.0.1", cfg.Bind)
+		ip, err := resolveBind(cfg.Bind)
+		if err != nil {
+			return cfg, err
 		}
+		cfg.Bind = ip
 	}
 	return cfg, nil
 }

@@ -10,8 +10,8 @@ import (
 )
 
 // TestCommandTable walks the table: every command has a summary and a
-// Run, appears in help, has its own help page, and its completer (if
-// any) answers without panicking.
+// Run, appears in help, and its completer (if any) answers without
+// panicking. TestHelpPages walks each command's own page.
 func TestCommandTable(t *testing.T) {
 	out, _, code := script(t, "help\n")
 	if code != 0 {
@@ -30,12 +30,8 @@ func TestCommandTable(t *testing.T) {
 			}
 			seen[n] = true
 		}
-		if !strings.Contains(out, c.usage()) || !strings.Contains(out, c.Summary) {
+		if !strings.Contains(squash(out), squash(c.usage())) || !strings.Contains(squash(out), squash(c.Summary)) {
 			t.Errorf("help does not list %q", c.usage())
-		}
-		page, _, code := script(t, "help "+c.Name+"\n")
-		if code != 0 || !strings.HasPrefix(page, c.usage()+"\n") || !strings.Contains(page, c.Summary) {
-			t.Errorf("help %s = %q (status %d)", c.Name, page, code)
 		}
 		if c.Complete != nil {
 			c.Complete(sh, nil)
@@ -100,7 +96,7 @@ func TestErrors(t *testing.T) {
 		{"explain nothing", `unknown example "nothing"`},
 		{"set port 99999", `bad port "99999"`},
 		{"set color purple", `set color takes on or off, not "purple"`},
-		{"set speed 3", `unknown setting "speed"; settings: host, port, color`},
+		{"set speed 3", `unknown setting "speed"; settings: host, port, bind, color, errexit`},
 		{"connect nosuch", `no session named "nosuch"`},
 		{"connect 127.0.0.1:0", `bad port "0": want a number from 1 to 65535`},
 		{"help nosuch", `unknown command "nosuch"`},

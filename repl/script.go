@@ -34,6 +34,7 @@ func runScriptWith(r io.Reader, o scriptOptions, stdout, stderr io.Writer) int {
 	done := make(chan struct{})
 	defer close(done)
 	lines := readScriptLines(r, done)
+	errWidth := terminalWidth(stderr) // errors wrap only on a terminal
 	failed := false
 	for {
 		l, ok := sh.nextLine(lines)
@@ -55,7 +56,7 @@ func runScriptWith(r io.Reader, o scriptOptions, stdout, stderr io.Writer) int {
 			break
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "ionetsh: line %d: %v\n", l.n, err)
+			fmt.Fprint(stderr, wrap(fmt.Sprintf("ionetsh: line %d: %v\n", l.n, err), errWidth(), 2))
 			failed = true
 			if sh.errexit {
 				fmt.Fprintf(stderr, "ionetsh: stopping at line %d (errexit)\n", l.n)

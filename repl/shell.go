@@ -39,6 +39,8 @@ type Shell struct {
 	// failed command.
 	bind    string
 	errexit bool
+	// width is the output's width in columns, 0 when not a terminal.
+	width func() int
 
 	// attach, set in interactive mode, gives the terminal to a session
 	// that reads standard input.
@@ -71,7 +73,7 @@ type record struct {
 // otherwise at the points where a session's output is settled) and
 // reporting errors to errw.
 func newShell(out, errw io.Writer, live, colour bool) *Shell {
-	return &Shell{pr: newPrinter(out, live), errw: errw, colour: colour, host: netex.DefaultHost, port: netex.DefaultPort, begun: time.Now()}
+	return &Shell{pr: newPrinter(out, live), errw: errw, colour: colour, host: netex.DefaultHost, port: netex.DefaultPort, begun: time.Now(), width: terminalWidth(out)}
 }
 
 // printf prints command output through the printer.
