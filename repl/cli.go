@@ -74,6 +74,11 @@ func Version() string {
 	if !ok {
 		return "devel"
 	}
+	return versionOf(bi)
+}
+
+// versionOf is Version for the given build information.
+func versionOf(bi *debug.BuildInfo) string {
 	if v := bi.Main.Version; v != "" && v != "(devel)" {
 		return v
 	}

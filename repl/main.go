@@ -90,7 +90,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func newFlagSet(f *flags) *flag.FlagSet {
 	fs := flag.NewFlagSet("ionetsh", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&f.command, "c", "", "run these `commands`, separated by ;")
+	fs.StringVar(&f.command, "c", "", "run these `CMDS`, separated by ;")
 	fs.BoolVar(&f.errexit, "e", false, "stop a script at the first command that fails (set errexit on)")
 	fs.BoolVar(&f.echo, "echo", false, "print each command as ionet> CMD before running it")
 	fs.BoolVar(&f.noColor, "no-color", false, "never colour output")
