@@ -111,9 +111,13 @@ func readScriptLines(r io.Reader, done <-chan struct{}) <-chan scriptLine {
 	return ch
 }
 
-// restPoll is how often a script waiting for its next line looks for
-// sessions that have come to rest with lines not yet printed.
-const restPoll = 2 * time.Millisecond
+// restPoll is how often a script waiting for its next line looks at
+// sessions that have lines not yet printed; with none, it looks less
+// and less often, down to once every idlePoll.
+const (
+	restPoll = 2 * time.Millisecond
+	idlePoll = 50 * time.Millisecond
+)
 
 // nextLine waits for the script's next line. Meanwhile each session
 // that printed something is flushed once it is seen at rest three polls
@@ -124,28 +128,35 @@ func (sh *Shell) nextLine(lines <-chan scriptLine) (scriptLine, bool) {
 		return l, ok
 	default:
 	}
-	tick := time.NewTicker(restPoll)
-	defer tick.Stop()
+	poll := restPoll
+	timer := time.NewTimer(poll)
+	defer timer.Stop()
 	calm := map[*Session]int{}
 	since := map[*Session]time.Time{}
 	for {
 		select {
 		case l, ok := <-lines:
 			return l, ok
-		case now := <-tick.C:
+		case now := <-timer.C:
+			busy := false
 			for _, s := range sh.list() {
-				sh.flushIfRested(s, now, calm, since)
+				busy = sh.flushIfRested(s, now, calm, since) || busy
 			}
+			if poll = min(poll*2, idlePoll); busy {
+				poll = restPoll
+			}
+			timer.Reset(poll)
 		}
 	}
 }
 
-// flushIfRested is one poll of nextLine for session s.
-func (sh *Shell) flushIfRested(s *Session, now time.Time, calm map[*Session]int, since map[*Session]time.Time) {
+// flushIfRested is one poll of nextLine for session s. It reports
+// whether s still has lines waiting to be printed.
+func (sh *Shell) flushIfRested(s *Session, now time.Time, calm map[*Session]int, since map[*Session]time.Time) bool {
 	if !s.pending() {
 		delete(calm, s)
 		delete(since, s)
-		return
+		return false
 	}
 	if _, ok := since[s]; !ok {
 		since[s] = now
@@ -159,5 +170,7 @@ func (sh *Shell) flushIfRested(s *Session, now time.Time, calm map[*Session]int,
 		s.flush()
 		delete(calm, s)
 		delete(since, s)
+		return false
 	}
+	return true
 }
