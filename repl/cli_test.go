@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/ionetsh/ionetsh/netex"
 )
 
 func TestVersionOf(t *testing.T) {
@@ -99,5 +101,14 @@ func TestInitPath(t *testing.T) {
 	home, _ := os.UserHomeDir()
 	if got := initPath(); got != filepath.Join(home, ".config", "ionetsh", "init") {
 		t.Errorf("initPath = %q", got)
+	}
+}
+
+// TestStandaloneBindResolves: ionetsh run's --bind takes a name too.
+func TestStandaloneBindResolves(t *testing.T) {
+	ex, _ := netex.Lookup("ex1-server")
+	cfg, err := standaloneConfig(ex, "localhost", "0", "localhost")
+	if err != nil || cfg.Bind != "127.0.0.1" {
+		t.Fatalf("standaloneConfig(--bind localhost) = %+v, %v; want bind 127.0.0.1", cfg, err)
 	}
 }
