@@ -108,7 +108,7 @@ func parseOptions(words []string, allowed ...string) (options, error) {
 		case strings.HasPrefix(w, "--") && len(w) > 2:
 			key, val, hasVal = strings.Cut(w[2:], "=")
 			key = strings.ToLower(key)
-		case strings.HasPrefix(w, ":") && len(w) > 1:
+		case strings.HasPrefix(w, ":") && len(w) > 1 && strings.Trim(w[1:], "0123456789") != "":
 			key = strings.ToLower(w[1:])
 		default:
 			o.pos = append(o.pos, w)

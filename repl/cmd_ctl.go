@@ -3,7 +3,9 @@ package repl
 import (
 	"context"
 	"fmt"
+	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -31,7 +33,7 @@ func cmdStop(sh *Shell, args []string) error {
 	for _, s := range targets {
 		if s.Ended() {
 			s.flush()
-			errs = append(errs, fmt.Sprintf("session %q has already ended (%s)", s.name, s.State()))
+			errs = append(errs, sh.endedError(s).Error())
 			continue
 		}
 		sh.stop(s)
@@ -81,15 +83,12 @@ func cmdEOF(sh *Shell, args []string) error {
 
 // inputSession finds a running session that reads standard input.
 func (sh *Shell) inputSession(name string) (*Session, error) {
-	s, err := sh.session(name)
+	s, err := sh.liveSession(name)
 	if err != nil {
 		return nil, err
 	}
 	if s.stdin == nil {
 		return nil, fmt.Errorf("session %q (%s) does not read standard input", s.name, s.ex.Name)
-	}
-	if s.Ended() {
-		return nil, fmt.Errorf("session %q has ended (%s)", s.name, s.State())
 	}
 	return s, nil
 }
@@ -114,9 +113,9 @@ func timeoutArg(args []string, i int) (time.Duration, error) {
 	if len(args) <= i {
 		return defaultWait, nil
 	}
-	d, err := time.ParseDuration(args[i])
+	d, err := parseDuration(args[i])
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("bad timeout %q: want a duration such as 5s or 500ms", args[i])
+		return 0, fmt.Errorf("bad timeout %q: want seconds or a duration such as 5, 5s or 500ms", args[i])
 	}
 	return d, nil
 }
@@ -135,6 +134,9 @@ func cmdWait(sh *Shell, args []string) error {
 	}
 	select {
 	case <-s.ended:
+		if r := s.failure(); r != "" {
+			return fmt.Errorf("%s failed: %s", s.name, r)
+		}
 		return nil
 	case <-sh.commandContext().Done():
 		return errInterrupted
@@ -191,7 +193,7 @@ func (s *Session) expect(ctx context.Context, re *regexp.Regexp, d time.Duration
 		case <-ctx.Done():
 			return errInterrupted
 		case <-deadline:
-			return fmt.Errorf("expect %s %q: no matching line within %v", s.name, re, d)
+			return fmt.Errorf("expect %s %q: no matching line within %v%s", s.name, re, d, s.lastLines(5))
 		}
 	}
 }
@@ -200,9 +202,9 @@ func cmdSleep(sh *Shell, args []string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("usage: sleep DURATION")
 	}
-	d, err := time.ParseDuration(args[0])
+	d, err := parseDuration(args[0])
 	if err != nil || d < 0 {
-		return fmt.Errorf("bad duration %q: want e.g. 200ms or 2s", args[0])
+		return fmt.Errorf("bad duration %q: want seconds or a duration such as 2, 2s or 200ms", args[0])
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -212,4 +214,31 @@ func cmdSleep(sh *Shell, args []string) error {
 	case <-sh.commandContext().Done():
 		return errInterrupted
 	}
+}
+
+// parseDuration reads a duration argument: a bare number is seconds
+// (5 or 0.5), anything else is Go's form (5s, 500ms, 1m30s).
+func parseDuration(arg string) (time.Duration, error) {
+	if f, err := strconv.ParseFloat(arg, 64); err == nil {
+		if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e9 {
+			return 0, fmt.Errorf("bad duration %q", arg)
+		}
+		return time.Duration(f * float64(time.Second)), nil
+	}
+	return time.ParseDuration(arg)
+}
+
+// lastLines shows the last n lines s printed, for an expect that timed
+// out: what the session said instead.
+func (s *Session) lastLines(n int) string {
+	lines := s.log.Last(n)
+	if len(lines) == 0 {
+		return "; " + s.name + " printed nothing"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "; the last lines %s printed:", s.name)
+	for _, l := range lines {
+		fmt.Fprintf(&b, "\n  [%s] %s", s.name, l.Text)
+	}
+	return b.String()
 }

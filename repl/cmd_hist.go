@@ -94,10 +94,14 @@ func cmdForget(sh *Shell, args []string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("usage: forget NAME | forget exited")
 	}
+	if args[0] != "exited" {
+		if _, err := sh.session(args[0]); err != nil {
+			return err
+		}
+	}
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	kept := sh.sessions[:0:0]
-	found := false
 	for _, s := range sh.sessions {
 		match := s.name == args[0] || args[0] == "exited" && s.Ended()
 		if match && !s.Ended() {
@@ -108,10 +112,6 @@ func cmdForget(sh *Shell, args []string) error {
 		} else {
 			kept = append(kept, s)
 		}
-		found = found || match
-	}
-	if !found && args[0] != "exited" {
-		return fmt.Errorf("no session named %q (sessions: %s)", args[0], sh.namesLocked())
 	}
 	sh.sessions = kept
 	return nil

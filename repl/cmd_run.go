@@ -3,6 +3,7 @@ package repl
 import (
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 
 	"github.com/ionetsh/ionetsh/netex"
@@ -18,7 +19,7 @@ func cmdRun(sh *Shell, args []string) error {
 	}
 	ex, ok := netex.Lookup(o.pos[0])
 	if !ok {
-		return fmt.Errorf("unknown example %q; examples: %s", o.pos[0], exampleNames())
+		return unknownExample(o.pos[0])
 	}
 	if err := roleOptions(o, ex); err != nil {
 		return err
@@ -29,7 +30,7 @@ func cmdRun(sh *Shell, args []string) error {
 	}
 	name := o.vals["name"]
 	if name == "" {
-		name = sh.freeName(ex.Name)
+		name = sh.defaultName(ex.Name)
 	}
 	s, err := sh.startSession(name, ex, cfg)
 	if err != nil {
@@ -54,6 +55,9 @@ func roleOptions(o options, ex *netex.Example) error {
 // a command's options.
 func (sh *Shell) config(o options, server bool) (netex.Config, error) {
 	cfg := netex.Config{Host: sh.host, Port: sh.port, Bind: o.vals["bind"]}
+	if _, ok := o.vals["bind"]; !ok && server {
+		cfg.Bind = sh.bind
+	}
 	if h := o.vals["host"]; h != "" {
 		cfg.Host = h
 	}
@@ -69,9 +73,11 @@ func (sh *Shell) config(o options, server bool) (netex.Config, error) {
 		cfg.Port = port
 	}
 	if cfg.Bind != "" {
-		if ip := net.ParseIP(cfg.Bind); ip == nil {
-			return cfg, fmt.Errorf("bad bind address %q: want an IP address such as 127.0.0.1 or ::", cfg.Bind)
+		ip, err := resolveBind(cfg.Bind)
+		if err != nil {
+			return cfg, err
 		}
+		cfg.Bind = ip
 	}
 	return cfg, nil
 }
@@ -100,15 +106,12 @@ func cmdConnect(sh *Shell, args []string) error {
 		return err
 	}
 	if len(o.pos) < 1 || len(o.pos) > 2 {
-		return fmt.Errorf("usage: connect SERVER [CLIENT] [--name N] | connect HOST:PORT [--name N]")
+		return fmt.Errorf("usage: connect SERVER [CLIENT|raw] [--name N] | connect HOST:PORT | connect HOST PORT")
 	}
-	if _, err := sh.session(o.pos[0]); err != nil && strings.Contains(o.pos[0], ":") {
-		if len(o.pos) != 1 {
-			return fmt.Errorf("usage: connect HOST:PORT [--name N]")
-		}
-		return sh.connectRaw(o.pos[0], o.vals["name"])
+	if hostport, ok := rawTarget(sh, o.pos); ok {
+		return sh.connectRaw(hostport, o.vals["name"])
 	}
-	srv, err := sh.session(o.pos[0])
+	srv, err := sh.liveSession(o.pos[0])
 	if err != nil {
 		return err
 	}
@@ -126,7 +129,7 @@ func cmdConnect(sh *Shell, args []string) error {
 	}
 	name := o.vals["name"]
 	if name == "" {
-		name = sh.freeName(client.Name)
+		name = sh.defaultName(client.Name)
 	}
 	s, err := sh.startSession(name, client, netex.Config{Host: host, Port: int(a.Port())})
 	if err != nil {
@@ -135,21 +138,44 @@ func cmdConnect(sh *Shell, args []string) error {
 	return sh.afterStart(s)
 }
 
+// rawTarget reads connect's words as an address when they name no
+// session: HOST:PORT, :PORT (localhost), or HOST PORT as ncat takes it.
+func rawTarget(sh *Shell, pos []string) (string, bool) {
+	if sh.find(pos[0]) != nil {
+		return "", false
+	}
+	if len(pos) == 2 {
+		if _, err := strconv.Atoi(pos[1]); err == nil {
+			return net.JoinHostPort(pos[0], pos[1]), true
+		}
+		return "", false
+	}
+	return pos[0], strings.Contains(pos[0], ":")
+}
+
 // clientFor picks the client example for a server session: the one named,
-// which must speak the server's protocol, or the preferred one.
+// which must speak the server's protocol, or else the lowest-numbered one
+// that pairs with it (spec §4), ex1-client for a daytime server.
 func clientFor(srv *Session, named []string) (*netex.Example, error) {
 	if srv.ex.Role != netex.Server {
 		return nil, fmt.Errorf("session %q runs %s, a client; connect needs a server session", srv.name, srv.ex.Name)
 	}
-	name := netex.PreferredClient(srv.ex)
-	if len(named) == 1 {
-		name = named[0]
+	if len(named) == 0 {
+		if len(srv.ex.Peers) == 0 {
+			return nil, fmt.Errorf("%s pairs with no example; use connect %s raw", srv.ex.Name, srv.name)
+		}
+		named = srv.ex.Peers[:1]
 	}
+	name := named[0]
 	if name == rawName {
 		return rawClient(), nil
 	}
 	ex, ok := netex.Lookup(name)
-	if !ok || ex.Role != netex.Client || !netex.Pairs(ex, srv.ex) {
+	if !ok {
+		return nil, fmt.Errorf("unknown example %q%s; clients for %s: %s, or raw",
+			name, didYouMean(name, netex.Names()), srv.ex.Name, strings.Join(srv.ex.Peers, ", "))
+	}
+	if ex.Role != netex.Client || !netex.Pairs(ex, srv.ex) {
 		return nil, fmt.Errorf("%s does not speak %s's protocol (%s); use one of: %s, or raw",
 			name, srv.ex.Name, srv.ex.Protocol, strings.Join(srv.ex.Peers, ", "))
 	}
@@ -160,14 +186,17 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 func (sh *Shell) connectRaw(hostport, name string) error {
 	host, ps, err := net.SplitHostPort(hostport)
 	if err != nil {
-		return fmt.Errorf("bad address %q: want HOST:PORT", hostport)
+		return fmt.Errorf("bad address %q: want HOST:PORT, :PORT or HOST PORT", hostport)
+	}
+	if host == "" {
+		host = "localhost"
 	}
 	port, err := parsePort(ps, 1)
 	if err != nil {
 		return err
 	}
 	if name == "" {
-		name = sh.freeName("raw")
+		name = sh.defaultName(rawName)
 	}
 	s, err := sh.startSession(name, rawClient(), netex.Config{Host: host, Port: port})
 	if err != nil {

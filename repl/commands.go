@@ -5,44 +5,115 @@ import (
 	"strings"
 )
 
-// Command is one entry of the shell's command table. Help and completion
-// are generated from the table.
+// Command is one entry of the shell's command table. Help, the
+// completion of the shell and of its command line, and the README's
+// command list are generated from the table.
 type Command struct {
 	Name    string
 	Aliases []string
 	Args    string // usage of the arguments, e.g. "NAME [TIMEOUT]"
 	Summary string
+	// Options describes each option and optional argument in Args.
+	Options []Option
+	// Examples are real command lines, shown by help COMMAND.
+	Examples []string
+	// Details is more to say in help COMMAND, e.g. the keys that work.
+	Details string
 	Run     func(sh *Shell, args []string) error
 	// Complete returns candidates for the word after args; nil for none.
 	Complete func(sh *Shell, args []string) []string
 }
 
+// Option is one option or optional argument of a command.
+type Option struct {
+	Name    string // as in Args: "--port P", "TIMEOUT", "-n"
+	Default string // "" when it has none
+	Help    string
+}
+
+// Options shared by run and connect.
+var (
+	optName = Option{Name: "--name N", Default: "the example's name; NAME-2, NAME-3... while that one is live", Help: "the session's name: one word of letters, digits, - _ . /"}
+	optHost = Option{Name: "--host H", Default: "localhost, or what set host says", Help: "clients: the host to connect to"}
+	optPort = Option{Name: "--port P", Default: "9999, or what set port says", Help: "the port to listen on (0: any free one) or connect to"}
+	optBind = Option{Name: "--bind ADDR", Default: "0.0.0.0, or what set bind says", Help: "servers: the address to bind; a name such as localhost is resolved"}
+	optWait = Option{Name: "TIMEOUT", Default: "10s", Help: "how long to wait; seconds (5) or a duration (500ms)"}
+)
+
 // commands returns the command table, in the order help lists it.
 func commands() []Command {
 	return []Command{
-		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]", Summary: "start a session running an example; for a server, return once it listens", Run: cmdRun, Complete: completeRun},
-		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] | HOST:PORT [--name N]", Summary: "start a client against a server session; raw, or HOST:PORT, is a line client for talking by hand", Run: cmdConnect, Complete: completeConnect},
-		{Name: "stop", Args: "NAME... | all", Summary: "interrupt sessions; their cleanup runs and prints, then [NAME] stopped", Run: cmdStop, Complete: completeSessionsAll},
-		{Name: "sessions", Aliases: []string{"ps"}, Summary: "list sessions: name, example, state, address, connections, uptime", Run: cmdSessions},
-		{Name: "threads", Args: "[NAME]", Summary: "list live threads (and event-base handlers) of every session or one", Run: cmdThreads, Complete: completeSessions},
-		{Name: "send", Args: "[-n] NAME TEXT...", Summary: "write TEXT as one line to a session's standard input (-n: no newline, raw clients only)", Run: cmdSend, Complete: completeSessions},
-		{Name: "eof", Args: "NAME", Summary: "close a session's standard input", Run: cmdEOF, Complete: completeSessions},
-		{Name: "fg", Args: "NAME", Summary: "attach the terminal to a session that reads standard input (interactive only)", Run: cmdFg, Complete: completeSessions},
-		{Name: "wait", Args: "NAME [TIMEOUT]", Summary: "wait until a session has ended (default timeout 10s)", Run: cmdWait, Complete: completeSessions},
-		{Name: "expect", Args: "NAME REGEX [TIMEOUT]", Summary: "wait until a session prints a line matching REGEX since the last expect (default 10s)", Run: cmdExpect, Complete: completeSessions},
-		{Name: "sleep", Args: "DURATION", Summary: "pause, e.g. sleep 200ms", Run: cmdSleep},
-		{Name: "examples", Summary: "list the fourteen examples: role, protocol, design, I/O, peers, summary", Run: cmdExamples},
-		{Name: "explain", Args: "EXAMPLE", Summary: "what an example shows and what to try with it", Run: cmdExplain, Complete: completeExamples},
-		{Name: "set", Args: "host H | port P | color on|off", Summary: "set defaults for later commands", Run: cmdSet, Complete: completeSet},
-		{Name: "log", Args: "NAME [N] [--time]", Summary: "show the last N lines a session printed (all kept lines by default), even after it ended", Run: cmdLog, Complete: completeSessions},
-		{Name: "mute", Args: "NAME...", Summary: "stop showing a session's lines; they are still recorded", Run: cmdMute, Complete: completeSessions},
-		{Name: "unmute", Args: "NAME...", Summary: "show a muted session's lines again", Run: cmdUnmute, Complete: completeSessions},
-		{Name: "forget", Args: "NAME | exited", Summary: "remove an ended session and its transcript, or all ended ones", Run: cmdForget, Complete: completeForget},
-		{Name: "history", Args: "[N]", Summary: "list the last N commands typed at the prompt, numbered", Run: cmdHistory},
-		{Name: "save", Args: "FILE | --transcript FILE", Summary: "save this shell's commands as a script, or everything shown, with times", Run: cmdSave},
-		{Name: "help", Args: "[COMMAND]", Summary: "list commands, or describe one", Run: cmdHelp, Complete: completeCommands},
-		{Name: "quit", Aliases: []string{"exit"}, Summary: "stop all sessions (cleanup printed) and exit", Run: cmdQuit},
+		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]", Summary: "start a session running an example; for a server, return once it listens",
+			Options:  []Option{optName, optHost, optPort, optBind},
+			Examples: []string{"run ex4-server --port 0 --bind 127.0.0.1", "run ex1-client --port 9999 --name c1"},
+			Details:  "The tutorial's forms work too: run ex4-server :port 9999, and (run-ex4-server :port 9999). A name an ended session had is taken again, replacing it.",
+			Run:      cmdRun, Complete: completeRun},
+		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] | HOST:PORT | HOST PORT | :PORT", Summary: "start a client against a server session; raw, or an address, is a line client for talking by hand",
+			Options:  []Option{{Name: "CLIENT", Default: "the lowest-numbered client that pairs (ex1-client for daytime)", Help: "the client example to run, or raw"}, optName},
+			Examples: []string{"connect ex5-server", "connect ex6-server raw --name r", "connect 127.0.0.1 9999"},
+			Details:  "A client that reads standard input is attached to the terminal: Ctrl-D sends it end-of-file, Ctrl-C stops it, Ctrl-Z detaches.",
+			Run:      cmdConnect, Complete: completeConnect},
+		{Name: "stop", Args: "NAME... | all", Summary: "interrupt sessions; their cleanup runs and prints, then [NAME] stopped",
+			Examples: []string{"stop ex4-server", "stop all"}, Run: cmdStop, Complete: completeSessionsAll},
+		{Name: "sessions", Aliases: []string{"ps"}, Summary: "list sessions: name, example, state, address, connections, muted, uptime",
+			Examples: []string{"sessions"}, Run: cmdSessions},
+		{Name: "threads", Args: "[NAME]", Summary: "list live threads (and event-base handlers) of every session or one",
+			Options:  []Option{{Name: "NAME", Default: "every live session", Help: "the session to show"}},
+			Examples: []string{"threads", "threads ex5-server"}, Run: cmdThreads, Complete: completeSessions},
+		{Name: "send", Args: "[-n] NAME TEXT...", Summary: "write TEXT as one line to a session's standard input (-n: no newline, raw clients only)",
+			Options:  []Option{{Name: "-n", Default: "off", Help: "send no newline (raw clients only)"}},
+			Examples: []string{"send ex4-client hello", "send -n r half a li"}, Run: cmdSend, Complete: completeSessions},
+		{Name: "eof", Args: "NAME", Summary: "close a session's standard input",
+			Examples: []string{"eof ex5b-client"}, Run: cmdEOF, Complete: completeSessions},
+		{Name: "fg", Args: "NAME", Summary: "attach the terminal to a session that reads standard input (interactive only)",
+			Examples: []string{"fg ex4-client"},
+			Details:  "While attached, each line typed goes to the session. Ctrl-D sends it end-of-file, Ctrl-C stops it, and Ctrl-Z detaches, leaving it running; fg attaches it again.",
+			Run:      cmdFg, Complete: completeSessions},
+		{Name: "wait", Args: "NAME [TIMEOUT]", Summary: "wait until a session has ended; fails if it failed (an unhandled condition)",
+			Options:  []Option{optWait},
+			Examples: []string{"wait ex1-client", "wait ex1-client 5"}, Run: cmdWait, Complete: completeSessions},
+		{Name: "expect", Args: "NAME REGEX [TIMEOUT]", Summary: "wait until a session prints a line matching REGEX since the last expect; on timeout show its last lines",
+			Options:  []Option{optWait},
+			Examples: []string{"expect ex5-server 'Closing connection to'", "expect ex4-client '^hello$' 2"}, Run: cmdExpect, Complete: completeSessions},
+		{Name: "sleep", Args: "DURATION", Summary: "pause, e.g. sleep 200ms or sleep 2 (seconds)",
+			Examples: []string{"sleep 0.5", "sleep 200ms"}, Run: cmdSleep},
+		{Name: "examples", Summary: "list the fourteen examples: role, protocol, design, I/O, peers, summary",
+			Examples: []string{"examples"}, Run: cmdExamples},
+		{Name: "explain", Args: "EXAMPLE", Summary: "what an example shows and what to try with it",
+			Examples: []string{"explain ex1-server", "explain ex6-server"}, Run: cmdExplain, Complete: completeExamples},
+		{Name: "set", Args: setUsage(), Summary: "list the settings, or change one for later commands",
+			Options:  settingOptions(),
+			Examples: []string{"set", "set bind 127.0.0.1", "set port 0"}, Run: cmdSet, Complete: completeSet},
+		{Name: "log", Args: "NAME [N] [--time]", Summary: "show the last N lines a session printed (all kept lines by default), even after it ended",
+			Options:  []Option{{Name: "N", Default: "every kept line (up to 10,000)", Help: "how many lines"}, {Name: "--time", Default: "off", Help: "show when each line came, from the session's start"}},
+			Examples: []string{"log ex8-server 20 --time", "log ex1-client"}, Run: cmdLog, Complete: completeSessions},
+		{Name: "mute", Args: "NAME...", Summary: "stop showing a session's lines; they are still recorded",
+			Examples: []string{"mute ex8-server"}, Run: cmdMute, Complete: completeSessions},
+		{Name: "unmute", Args: "NAME...", Summary: "show a muted session's lines again",
+			Examples: []string{"unmute ex8-server"}, Run: cmdUnmute, Complete: completeSessions},
+		{Name: "forget", Args: "NAME | exited", Summary: "remove an ended session and its transcript, or all ended ones",
+			Examples: []string{"forget ex1-client", "forget exited"}, Run: cmdForget, Complete: completeForget},
+		{Name: "history", Args: "[N]", Summary: "list the last N commands typed at the prompt, numbered",
+			Options:  []Option{{Name: "N", Default: "all kept (up to 1000)", Help: "how many commands"}},
+			Examples: []string{"history 20"}, Run: cmdHistory},
+		{Name: "save", Args: "FILE | --transcript FILE", Summary: "save this shell's commands as a script, or everything shown, with times",
+			Options:  []Option{{Name: "--transcript", Default: "off", Help: "save everything shown, with times, instead of a script"}},
+			Examples: []string{"save demo.ion", "save --transcript demo.txt"}, Run: cmdSave},
+		{Name: "help", Aliases: []string{"?"}, Args: "[COMMAND]", Summary: "list commands, or describe one",
+			Examples: []string{"help", "help connect"}, Run: cmdHelp, Complete: completeCommands},
+		{Name: "quit", Aliases: []string{"exit"}, Summary: "stop all sessions (cleanup printed) and exit",
+			Details:  "Ctrl-D at an empty prompt does the same.",
+			Examples: []string{"quit"}, Run: cmdQuit},
 	}
+}
+
+// settingOptions describes set's settings as options, for help set.
+func settingOptions() []Option {
+	var out []Option
+	for _, s := range settings() {
+		out = append(out, Option{Name: s.Name + " " + s.Values, Default: s.Default, Help: s.Help})
+	}
+	return out
 }
 
 // lookupCommand finds a command by name or alias.
@@ -68,21 +139,13 @@ func commandNames() []string {
 // unknownCommand is the error for a command that does not exist,
 // suggesting the closest one.
 func unknownCommand(name string) error {
-	best, bestD := "", 1<<30
-	for _, n := range commandNames() {
-		if d := distance(name, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	if bestD <= max(2, len(name)/2) {
-		return fmt.Errorf("unknown command %q; did you mean %q? (help lists commands)", name, best)
-	}
-	return fmt.Errorf("unknown command %q (help lists commands)", name)
+	return fmt.Errorf("unknown command %q%s (help lists commands)", name, didYouMean(name, commandNames()))
 }
 
-// distance is the Levenshtein edit distance between a and b.
+// distance is the edit distance between a and b, counting a swap of
+// two adjacent letters as one edit (optimal string alignment).
 func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
+	prev, prev2 := make([]int, len(b)+1), make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
 	}
@@ -95,8 +158,11 @@ func distance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1) // adjacent letters swapped
+			}
 		}
-		prev = cur
+		prev2, prev = prev, cur
 	}
 	return prev[len(b)]
 }
@@ -104,29 +170,6 @@ func distance(a, b string) int {
 // usage is a command's one-line synopsis.
 func (c Command) usage() string {
 	return strings.TrimSpace(c.Name + " " + c.Args)
-}
-
-func cmdHelp(sh *Shell, args []string) error {
-	if len(args) > 1 {
-		return fmt.Errorf("usage: help [COMMAND]")
-	}
-	if len(args) == 1 {
-		c, ok := lookupCommand(args[0])
-		if !ok {
-			return unknownCommand(args[0])
-		}
-		sh.printf("%s\n  %s\n", c.usage(), c.Summary)
-		if len(c.Aliases) > 0 {
-			sh.printf("  also: %s\n", strings.Join(c.Aliases, ", "))
-		}
-		return nil
-	}
-	var b strings.Builder
-	for _, c := range commands() {
-		fmt.Fprintf(&b, "  %-58s %s\n", c.usage(), c.Summary)
-	}
-	sh.printf("Commands:\n%s", b.String())
-	return nil
 }
 
 func cmdQuit(sh *Shell, args []string) error {

@@ -87,16 +87,6 @@ func completeConnect(sh *Shell, args []string) []string {
 	return nil
 }
 
-func completeSet(sh *Shell, args []string) []string {
-	switch {
-	case len(args) == 0:
-		return []string{"host", "port", "color"}
-	case len(args) == 1 && args[0] == "color":
-		return []string{"on", "off"}
-	}
-	return nil
-}
-
 func completeForget(sh *Shell, args []string) []string {
 	if len(args) > 0 {
 		return nil

@@ -71,6 +71,7 @@ func runInteractive(stdin *os.File, stdout, stderr io.Writer, colour bool, histo
 	t.sh.attach = t.attach
 	stopSignals := t.closeOnSignal()
 	defer stopSignals()
+	t.sh.greet(rl.Stdout(), initPath())
 	t.loop()
 	t.sh.Close()
 	return 0
@@ -146,7 +147,7 @@ func (t *terminal) exec(line string) bool {
 		return true
 	}
 	if err != nil {
-		t.sh.printf("error: %v\n", err)
+		t.sh.say(fmt.Sprintf("error: %v\n", err), 2)
 	}
 	return false
 }

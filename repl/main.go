@@ -24,28 +24,45 @@ type flags struct {
 	replay     string
 	pace       float64
 	step       bool
+	errexit    bool // -e
+	version    bool
 }
 
-const usageText = `usage: ionetsh [--echo] [--no-color] [--history FILE] [-c 'CMD; CMD' | FILE]
+const usageText = `usage: ionetsh [-e] [--echo] [--no-color] [--history FILE] [-c 'CMD; CMD' | FILE]
        ionetsh --replay FILE [--pace 1.0] [--step]
-       ionetsh run NAME [--host H] [--port P] [--bind ADDR]`
+       ionetsh run NAME [--host H] [--port P] [--bind ADDR]
+       ionetsh help [COMMAND] | examples | explain EXAMPLE | completion SHELL
+       ionetsh --help for more`
 
 // Main is the whole program behind cmd/ionetsh: it takes the arguments
 // without the program name and the three standard streams, and returns
 // the exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "run" {
-		return Standalone(args[1:], stdin, stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "run":
+			return Standalone(args[1:], stdin, stdout, stderr)
+		case "help", "examples", "explain":
+			return subcommand(args, stdout, stderr)
+		case "completion":
+			return printCompletion(args[1:], stdout, stderr)
+		}
 	}
-	f, err := parseFlags(args, stderr)
+	f, err := parseFlags(args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout, newFlagSet(&flags{}))
 			return 0
 		}
 		fmt.Fprintf(stderr, "ionetsh: %v\n%s\n", err, usageText)
 		return 2
 	}
+	if f.version {
+		fmt.Fprintf(stdout, "ionetsh %s\n", Version())
+		return 0
+	}
 	colour := !f.noColor && os.Getenv("NO_COLOR") == ""
+	so := scriptOptions{echo: f.echo, colour: colour && isTerminal(stdout), errexit: f.errexit}
 	switch {
 	case f.replay != "":
 		rp := replay{pace: f.pace}
@@ -54,7 +71,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return runReplay(f.replay, rp, stdout, stderr, colour && isTerminal(stdout))
 	case f.command != "":
-		return runScript(strings.NewReader(strings.Join(splitCommands(f.command), "\n")), f.echo, colour && isTerminal(stdout), stdout, stderr)
+		return runScriptWith(strings.NewReader(strings.Join(splitCommands(f.command), "\n")), so, stdout, stderr)
 	case f.file != "":
 		file, err := os.Open(f.file)
 		if err != nil {
@@ -62,31 +79,36 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		defer file.Close()
-		return runScript(file, f.echo, colour && isTerminal(stdout), stdout, stderr)
+		return runScriptWith(file, so, stdout, stderr)
 	case isTerminal(stdin):
 		return runInteractive(stdin.(*os.File), stdout, stderr, colour, f.historyPath(stderr))
 	}
-	return runScript(stdin, f.echo, colour && isTerminal(stdout), stdout, stderr)
+	return runScriptWith(stdin, so, stdout, stderr)
 }
 
-func parseFlags(args []string, stderr io.Writer) (flags, error) {
-	var f flags
+// newFlagSet defines the command-line flags, stored in f.
+func newFlagSet(f *flags) *flag.FlagSet {
 	fs := flag.NewFlagSet("ionetsh", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&f.command, "c", "", "run these commands, separated by ;")
+	fs.StringVar(&f.command, "c", "", "run these `CMDS`, separated by ;")
+	fs.BoolVar(&f.errexit, "e", false, "stop a script at the first command that fails (set errexit on)")
 	fs.BoolVar(&f.echo, "echo", false, "print each command as ionet> CMD before running it")
 	fs.BoolVar(&f.noColor, "no-color", false, "never colour output")
-	fs.Func("history", "command history file; '' turns history off", func(v string) error {
+	fs.Func("history", "command history `FILE`; '' turns history off (default ~/.local/state/ionetsh/history)", func(v string) error {
 		f.history, f.historySet = v, true
 		return nil
 	})
-	fs.StringVar(&f.replay, "replay", "", "replay a saved script as a paced demo")
-	fs.Float64Var(&f.pace, "pace", 1.0, "replay speed factor; 0 is instant")
+	fs.StringVar(&f.replay, "replay", "", "replay a saved script `FILE` as a paced demo")
+	fs.Float64Var(&f.pace, "pace", 1.0, "replay speed `factor`; 0 is instant")
 	fs.BoolVar(&f.step, "step", false, "replay: wait for Enter before each command")
+	fs.BoolVar(&f.version, "version", false, "print the version and exit")
+	return fs
+}
+
+func parseFlags(args []string) (flags, error) {
+	var f flags
+	fs := newFlagSet(&f)
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, usageText)
-		}
 		return f, err
 	}
 	if f.pace < 0 {

@@ -6,42 +6,171 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
+
+// scriptOptions are the command-line choices that shape a script run.
+type scriptOptions struct {
+	echo    bool // print each command as ionet> CMD
+	colour  bool
+	errexit bool // stop at the first failed command (-e)
+}
 
 // runScript runs commands read line by line from r: no prompt, # starts
 // a comment, and at the end every live session is stopped in reverse
 // start order. The status is 1 if any command failed.
 func runScript(r io.Reader, echo, colour bool, stdout, stderr io.Writer) int {
-	sh := newShell(stdout, stderr, false, colour)
+	return runScriptWith(r, scriptOptions{echo: echo, colour: colour}, stdout, stderr)
+}
+
+// runScriptWith is runScript with every option. After each command the
+// shell settles and prints what the sessions printed, so a program that
+// feeds one command and reads the answer sees it without sending more;
+// while it waits for the next line, each session's later lines are
+// printed as soon as that session comes to rest.
+func runScriptWith(r io.Reader, o scriptOptions, stdout, stderr io.Writer) int {
+	sh := newShell(stdout, stderr, false, o.colour)
+	sh.errexit = o.errexit
+	done := make(chan struct{})
+	defer close(done)
+	lines := readScriptLines(r, done)
+	errWidth := terminalWidth(stderr) // errors wrap only on a terminal
 	failed := false
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(strings.TrimSuffix(sc.Text(), "\r"))
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+	for {
+		l, ok := sh.nextLine(lines)
+		if !ok {
+			break
+		}
+		if l.err != nil {
+			fmt.Fprintf(stderr, "ionetsh: reading commands: %v\n", l.err)
+			failed = true
+			break
 		}
 		sh.settle()
-		if echo {
-			sh.printf("ionet> %s\n", line)
+		if o.echo {
+			sh.printf("ionet> %s\n", l.text)
 		}
-		err := sh.Exec(line)
+		err := sh.Exec(l.text)
+		sh.settle()
 		if errors.Is(err, errQuit) {
 			break
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "ionetsh: line %d: %v\n", n, err)
+			fmt.Fprint(stderr, wrap(fmt.Sprintf("ionetsh: line %d: %v\n", l.n, err), errWidth(), 2))
 			failed = true
+			if sh.errexit {
+				fmt.Fprintf(stderr, "ionetsh: stopping at line %d (errexit)\n", l.n)
+				break
+			}
 		}
 	}
-	if err := sc.Err(); err != nil {
-		fmt.Fprintf(stderr, "ionetsh: reading commands: %v\n", err)
-		failed = true
-	}
-	sh.settle()
 	sh.Close()
 	if failed {
 		return 1
 	}
 	return 0
+}
+
+// scriptLine is one command of a script and its line number, or the
+// error that ended reading.
+type scriptLine struct {
+	n    int
+	text string
+	err  error
+}
+
+// readScriptLines sends r's commands, without blank lines and comments,
+// until r ends or done is closed.
+func readScriptLines(r io.Reader, done <-chan struct{}) <-chan scriptLine {
+	ch := make(chan scriptLine)
+	send := func(l scriptLine) bool {
+		select {
+		case ch <- l:
+			return true
+		case <-done:
+			return false
+		}
+	}
+	go func() {
+		defer close(ch)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64*1024), 1<<20)
+		for n := 1; sc.Scan(); n++ {
+			line := strings.TrimSpace(strings.TrimSuffix(sc.Text(), "\r"))
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			if !send(scriptLine{n: n, text: line}) {
+				return
+			}
+		}
+		if err := sc.Err(); err != nil {
+			send(scriptLine{err: err})
+		}
+	}()
+	return ch
+}
+
+// restPoll is how often a script waiting for its next line looks at
+// sessions that have lines not yet printed; with none, it looks less
+// and less often, down to once every idlePoll.
+const (
+	restPoll = 2 * time.Millisecond
+	idlePoll = 50 * time.Millisecond
+)
+
+// nextLine waits for the script's next line. Meanwhile each session
+// that printed something is flushed once it is seen at rest three polls
+// in a row, or once its oldest unprinted line has waited settleLimit.
+func (sh *Shell) nextLine(lines <-chan scriptLine) (scriptLine, bool) {
+	select {
+	case l, ok := <-lines:
+		return l, ok
+	default:
+	}
+	poll := restPoll
+	timer := time.NewTimer(poll)
+	defer timer.Stop()
+	calm := map[*Session]int{}
+	since := map[*Session]time.Time{}
+	for {
+		select {
+		case l, ok := <-lines:
+			return l, ok
+		case now := <-timer.C:
+			busy := false
+			for _, s := range sh.list() {
+				busy = sh.flushIfRested(s, now, calm, since) || busy
+			}
+			if poll = min(poll*2, idlePoll); busy {
+				poll = restPoll
+			}
+			timer.Reset(poll)
+		}
+	}
+}
+
+// flushIfRested is one poll of nextLine for session s. It reports
+// whether s still has lines waiting to be printed.
+func (sh *Shell) flushIfRested(s *Session, now time.Time, calm map[*Session]int, since map[*Session]time.Time) bool {
+	if !s.pending() {
+		delete(calm, s)
+		delete(since, s)
+		return false
+	}
+	if _, ok := since[s]; !ok {
+		since[s] = now
+	}
+	if s.idle() {
+		calm[s]++
+	} else {
+		calm[s] = 0
+	}
+	if calm[s] >= 3 || now.Sub(since[s]) >= settleLimit {
+		s.flush()
+		delete(calm, s)
+		delete(since, s)
+		return false
+	}
+	return true
 }

@@ -27,6 +27,8 @@ type Session struct {
 
 	mu       sync.Mutex
 	final    string // the state once ended: stopped, failed, exited T/NIL
+	reason   string // for a failed session, its unhandled condition
+	endedAt  time.Time
 	muted    bool
 	expectAt int64 // transcript index after the last expect match
 	shown    int64 // transcript index of the first line not yet printed
@@ -79,7 +81,10 @@ func (s *Session) watch() {
 	}
 	s.lines(math.MaxInt, []string{line}) // after every thread's lines
 	s.mu.Lock()
-	s.final = final
+	s.final, s.endedAt = final, time.Now()
+	if final == "failed" {
+		s.reason = line
+	}
 	s.mu.Unlock()
 	close(s.ended)
 }
@@ -163,7 +168,40 @@ func (s *Session) Addr() string {
 	return "-"
 }
 
-// Uptime is how long the session has run, to a tenth of a second.
+// Uptime is how long the session has run, to a tenth of a second,
+// frozen when it ended.
 func (s *Session) Uptime() time.Duration {
-	return time.Since(s.run.Started()).Round(100 * time.Millisecond)
+	end := time.Now()
+	if s.Ended() {
+		end = s.EndedAt()
+	}
+	return end.Sub(s.run.Started()).Round(100 * time.Millisecond)
+}
+
+// EndedAt is when the session ended; zero while it runs.
+func (s *Session) EndedAt() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.endedAt
+}
+
+// failure is the unhandled condition a failed session ended with, or "".
+func (s *Session) failure() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reason
+}
+
+// isMuted reports whether the session's lines are hidden.
+func (s *Session) isMuted() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.muted
+}
+
+// pending reports whether the session printed lines not yet shown.
+func (s *Session) pending() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.live && s.shown < s.log.Total()
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,13 @@ type Shell struct {
 	colour bool
 	host   string
 	port   int
+	// bind is the default bind address for servers ("" is the
+	// example's own, 0.0.0.0); errexit stops a script at the first
+	// failed command.
+	bind    string
+	errexit bool
+	// width is the output's width in columns, 0 when not a terminal.
+	width func() int
 
 	// attach, set in interactive mode, gives the terminal to a session
 	// that reads standard input.
@@ -65,7 +73,7 @@ type record struct {
 // otherwise at the points where a session's output is settled) and
 // reporting errors to errw.
 func newShell(out, errw io.Writer, live, colour bool) *Shell {
-	return &Shell{pr: newPrinter(out, live), errw: errw, colour: colour, host: netex.DefaultHost, port: netex.DefaultPort, begun: time.Now()}
+	return &Shell{pr: newPrinter(out, live), errw: errw, colour: colour, host: netex.DefaultHost, port: netex.DefaultPort, begun: time.Now(), width: terminalWidth(out)}
 }
 
 // printf prints command output through the printer.
@@ -132,25 +140,22 @@ func (sh *Shell) remember(at time.Time, text string, ok bool) {
 
 // session finds a session by name.
 func (sh *Shell) session(name string) (*Session, error) {
+	if s := sh.find(name); s != nil {
+		return s, nil
+	}
+	return nil, sh.noSession(name)
+}
+
+// find returns the session called name, or nil.
+func (sh *Shell) find(name string) *Session {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	for _, s := range sh.sessions {
 		if s.name == name {
-			return s, nil
+			return s
 		}
 	}
-	return nil, fmt.Errorf("no session named %q (sessions: %s)", name, sh.namesLocked())
-}
-
-func (sh *Shell) namesLocked() string {
-	if len(sh.sessions) == 0 {
-		return "none"
-	}
-	names := make([]string, len(sh.sessions))
-	for i, s := range sh.sessions {
-		names[i] = s.name
-	}
-	return strings.Join(names, ", ")
+	return nil
 }
 
 // list returns the sessions in start order.
@@ -160,30 +165,19 @@ func (sh *Shell) list() []*Session {
 	return append([]*Session(nil), sh.sessions...)
 }
 
-// freeName returns base if no session has it, else base-2, base-3, ...
-func (sh *Shell) freeName(base string) string {
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	taken := map[string]bool{}
-	for _, s := range sh.sessions {
-		taken[s.name] = true
-	}
-	name := base
-	for i := 2; taken[name]; i++ {
-		name = fmt.Sprintf("%s-%d", base, i)
-	}
-	return name
-}
-
-// startSession starts ex as a session called name.
+// startSession starts ex as a session called name. A session of that
+// name that has ended is replaced, transcript and all.
 func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) (*Session, error) {
+	old, err := sh.claimName(name)
+	if err != nil {
+		return nil, err
+	}
+	if old != nil {
+		old.flush()
+		sh.printf("(replacing ended session %s)\n", name)
+	}
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	for _, s := range sh.sessions {
-		if s.name == name {
-			return nil, fmt.Errorf("session name %q is taken", name)
-		}
-	}
 	c := color.New(palette[sh.started%len(palette)], color.Bold)
 	if sh.colour {
 		c.EnableColor()
@@ -203,6 +197,9 @@ func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) 
 	}
 	s.run = run
 	sh.started++
+	if old != nil {
+		sh.sessions = slices.DeleteFunc(sh.sessions, func(o *Session) bool { return o == old })
+	}
 	sh.sessions = append(sh.sessions, s)
 	go s.watch()
 	return s, nil
@@ -235,8 +232,8 @@ const settleLimit = 2 * time.Second
 // at rest three times in a row a moment apart (loopback data written by
 // one session may take that moment to reach another's socket), and then
 // prints in start order what each session printed. Script mode does
-// this before each command, so a script's output does not depend on
-// timing.
+// this before and after each command, so a script's output does not
+// depend on timing.
 func (sh *Shell) settle() {
 	deadline := time.Now().Add(settleLimit)
 	for calm := 0; calm < 3 && time.Now().Before(deadline); {
@@ -265,6 +262,14 @@ func (sh *Shell) allIdle() bool {
 func (sh *Shell) Close() {
 	sh.stopAll()
 	sh.pr.close()
+}
+
+// unknownExample is the error for a name no example has.
+func unknownExample(name string) error {
+	if s := didYouMean(name, netex.Names()); s != "" {
+		return fmt.Errorf("unknown example %q%s examples: %s", name, s, exampleNames())
+	}
+	return fmt.Errorf("unknown example %q; examples: %s", name, exampleNames())
 }
 
 // exampleNames lists the examples, for error messages.

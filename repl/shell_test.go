@@ -164,8 +164,9 @@ expect cli '^hello$'
 expect srv 'Read .*: hello'
 send -n cli oops
 `)
-	if code != 1 || strings.Count(errs, "\n") != 2 ||
+	if code != 1 || strings.Count(errs, "ionetsh: ") != 2 ||
 		!strings.Contains(errs, "line 7: expect cli \"^hello$\": no matching line within 300ms") ||
+		!strings.Contains(errs, "\n  [cli] Connected to server 127.0.0.1:") ||
 		!strings.Contains(errs, "line 11: send -n is for raw connect sessions; ex4-client reads whole lines") {
 		t.Fatalf("status %d, stderr %q", code, errs)
 	}

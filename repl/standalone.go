@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/netip"
 	"os"
 	"os/signal"
 	"strconv"
@@ -135,13 +134,14 @@ func standaloneConfig(ex *netex.Example, host, port, bind string) (netex.Config,
 	if err != nil {
 		return netex.Config{}, err
 	}
-	if _, err := netip.ParseAddr(bind); err != nil {
-		return netex.Config{}, fmt.Errorf("bad bind address %q: want an IP address such as 0.0.0.0 or ::", bind)
+	ip, err := resolveBind(bind)
+	if err != nil {
+		return netex.Config{}, err
 	}
 	if host == "" {
 		return netex.Config{}, errors.New("empty host")
 	}
-	return netex.Config{Host: host, Port: p, Bind: bind}, nil
+	return netex.Config{Host: host, Port: p, Bind: ip}, nil
 }
 
 // runForeground runs the example until it returns or ctx ends, then
