@@ -94,14 +94,13 @@ func TestStandaloneArgErrors(t *testing.T) {
 		want []string // substrings of the message
 	}{
 		{nil, append([]string{"missing example name"}, names...)},
-		{[]string{"ex9-client"}, append([]string{`unknown example "ex9-client"`}, names...)},
+		{[]string{"ex99-client"}, append([]string{`unknown example "ex99-client"`}, names...)},
 		{[]string{"ex1-client", "ex2-client"}, []string{`unexpected argument "ex2-client"`}},
 		{[]string{"ex1-client", "--port", "abc"}, []string{`"abc"`, "1 to 65535"}},
 		{[]string{"ex1-client", "--port=0"}, []string{`"0"`, "1 to 65535"}},
 		{[]string{"ex1-server", "--port", "65536"}, []string{`"65536"`, "0 to 65535"}},
 		{[]string{"ex1-server", "--port=-1"}, []string{`"-1"`}},
 		{[]string{"ex1-server", "--bind", "no.such.host.invalid"}, []string{`bad bind address "no.such.host.invalid"`}},
-		{[]string{"ex1-server", "--bind", "::1"}, []string{`bad bind address "::1": want an IPv4 address`}},
 		{[]string{"ex1-client", "--bind", "127.0.0.1"}, []string{"--bind is for servers"}},
 		{[]string{"ex1-server", "--host", "127.0.0.1"}, []string{"--host is for clients"}},
 		{[]string{"ex1-client", "--bogus"}, []string{"flag provided but not defined: -bogus"}},
