@@ -98,6 +98,9 @@ func cmdExplain(sh *Shell, args []string) error {
 	}
 	sh.printf("%s (%s %s, %s, %s I/O)\n  %s\n  Pairs with: %s.\n", ex.Name, ex.Protocol, ex.Role,
 		ex.Design, ex.IO, ex.Explain, strings.Join(ex.Peers, ", "))
+	if h := ex.WatchHint(); h != "" {
+		sh.printf("  Watch the kernel: %s\n", h)
+	}
 	return nil
 }
 

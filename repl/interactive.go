@@ -69,6 +69,7 @@ func runInteractive(stdin *os.File, stdout, stderr io.Writer, colour bool, histo
 		t.sh.pr.setWriter(rl.Stdout())
 	}
 	t.sh.attach = t.attach
+	t.sh.keys = t.keySource(stdin)
 	stopSignals := t.closeOnSignal()
 	defer stopSignals()
 	t.loop()
