@@ -11,18 +11,31 @@ import (
 
 // rawKeys reads single keys from the terminal while a watch runs. The
 // readline instance is not reading then (a command runs), so the keys
-// are read from the terminal's fd directly; a printable key is handed
-// back to readline as the start of the next line.
+// are read from the terminal's fd directly; printable keys start the
+// next line (readLine).
 type rawKeys struct {
 	fd    int
-	rl    *readline.Instance
+	t     *terminal
 	state *readline.State
+}
+
+// readLine reads the next line at the prompt, starting it with the keys
+// that ended a watch, if any.
+func (t *terminal) readLine() (string, error) {
+	t.mu.Lock()
+	typed := t.typed
+	t.typed = ""
+	t.mu.Unlock()
+	if typed != "" {
+		return t.rl.ReadlineWithDefault(typed)
+	}
+	return t.rl.Readline()
 }
 
 // keySource returns the shell's source of keys for watch on stdin.
 func (t *terminal) keySource(stdin *os.File) func() keySource {
 	return func() keySource {
-		k := &rawKeys{fd: int(stdin.Fd()), rl: t.rl}
+		k := &rawKeys{fd: int(stdin.Fd()), t: t}
 		k.state, _ = readline.MakeRaw(k.fd)
 		return k
 	}
@@ -65,9 +78,9 @@ func (k *rawKeys) take() {
 	for keep < n && buf[keep] >= 0x20 && buf[keep] < 0x7f {
 		keep++
 	}
-	if keep > 0 {
-		k.rl.WriteStdin(buf[:keep])
-	}
+	k.t.mu.Lock()
+	k.t.typed = string(buf[:keep])
+	k.t.mu.Unlock()
 }
 
 func (k *rawKeys) close() {

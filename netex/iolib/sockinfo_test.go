@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"slices"
 	"sync"
 	"testing"
 
@@ -137,13 +138,7 @@ func TestTracerSeesLineAndRawIO(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{">hello\r\n", "<back\r\n", ">raw"}
-	got := tr.got()
-	if len(got) != len(want) {
+	if got := tr.got(); !slices.Equal(got, want) {
 		t.Fatalf("traced %q, want %q", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("traced %q, want %q", got, want)
-		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -27,7 +28,7 @@ func checkListener(t *testing.T, k Kernel) {
 	t.Helper()
 	got := []string{k.State, k.RecvQ.String(), k.SendQ.String(), k.BytesIn.String(), k.BytesOut.String(), k.RTT()}
 	want := []string{"LISTEN", "2", "5", "-", "-", "-"}
-	if !equal(got, want) {
+	if !slices.Equal(got, want) {
 		t.Errorf("listener: got %q, want %q", got, want)
 	}
 }
@@ -39,18 +40,6 @@ func checkConn(t *testing.T, name string, k Kernel, state string, in, out uint64
 	if k.State != state || k.BytesIn != Some(in) || k.BytesOut != Some(out) || !k.RTTMicro.OK {
 		t.Errorf("%s: got %+v, want %s with %d bytes in, %d out and an RTT", name, k, state, in, out)
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestOwnedLiveSockets(t *testing.T) {

@@ -1,6 +1,7 @@
 package sockview
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -9,13 +10,13 @@ func TestFormatText(t *testing.T) {
 	ev := Event{In: true, FD: 9, Local: "127.0.0.1:9998", Peer: "127.0.0.1:46000", Data: []byte("hello\r\n")}
 	got := Format(ev, TraceOptions{Max: 256})
 	want := []string{`fd 9 127.0.0.1:9998 < 127.0.0.1:46000 7 bytes "hello\r\n"`}
-	if !equal(got, want) {
+	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	ev.In, ev.Data = false, []byte("a\tb\\\"\x00\xff")
 	got = Format(ev, TraceOptions{})
 	want = []string{`fd 9 127.0.0.1:9998 > 127.0.0.1:46000 7 bytes "a\tb\\\"\x00\xff"`}
-	if !equal(got, want) {
+	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
@@ -37,7 +38,7 @@ func TestFormatHex(t *testing.T) {
 		"  0000  68 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 0d 0a 00  hello, world!...",
 		"  0010  01                                                .",
 	}
-	if !equal(got, want) {
+	if !slices.Equal(got, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
