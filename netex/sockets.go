@@ -20,7 +20,8 @@ type SocketInfo struct {
 }
 
 // Sockets lists the sockets the Run owns now, in fd order, each with
-// what the kernel says of it. A socket closed meanwhile is left out.
+// what the kernel says of it. A socket closed meanwhile is left out; one
+// that is not TCP has every kernel figure missing.
 func (r *Run) Sockets() []SocketInfo {
 	r.env.mu.Lock()
 	ss := make([]*Socket, 0, len(r.env.sockets))
@@ -32,8 +33,11 @@ func (r *Run) Sockets() []SocketInfo {
 	for _, s := range ss {
 		var k sockview.Kernel
 		var kerr error
-		if err := s.Control(func(fd int) { k, kerr = sockview.Owned(fd) }); err != nil || kerr != nil {
-			continue
+		if err := s.Control(func(fd int) { k, kerr = sockview.Owned(fd) }); err != nil {
+			continue // closed meanwhile
+		}
+		if kerr != nil { // not TCP (a datagram socket): no TCP_INFO
+			k = sockview.Kernel{State: "-"}
 		}
 		out = append(out, SocketInfo{FD: s.FD(), Role: s.Role(), Local: s.LocalAddr(), Peer: s.RemoteAddr(),
 			AppBuf: s.AppBuf(), Kernel: k})
