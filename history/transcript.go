@@ -10,12 +10,15 @@ const DefaultTranscriptLines = 10000
 
 // Line is one line a session printed, when, and by which of its threads
 // (Source, in start order). Hidden lines were printed while the session
-// was muted: kept, but not shown.
+// was muted: kept, but not shown. Trace lines are the bytes a session's
+// sockets moved, recorded by the shell's trace command, not printed by
+// the session; their Text starts with "trace ".
 type Line struct {
 	Time   time.Time
 	Text   string
 	Source int
 	Hidden bool
+	Trace  bool
 }
 
 // Transcript is a bounded record of a session's output: the last max

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -58,6 +59,8 @@ type Run struct {
 	env     *Env
 	main    *Thread
 	started time.Time
+
+	trace atomic.Pointer[TraceFunc] // nil: not tracing
 
 	outMu sync.Mutex
 	out   io.Writer

@@ -133,5 +133,8 @@ func cmdExplain(sh *Shell, args []string) error {
 	}
 	sh.say(fmt.Sprintf("%s (%s %s, %s, %s I/O)\n  %s\n  Pairs with: %s.\n", ex.Name, ex.Protocol, ex.Role,
 		ex.Design, ex.IO, ex.Explain, strings.Join(ex.Peers, ", ")), 0)
+	if h := ex.WatchHint(); h != "" {
+		sh.say(fmt.Sprintf("  Watch the kernel: %s\n", h), 0)
+	}
 	return nil
 }

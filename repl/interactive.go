@@ -24,6 +24,7 @@ type terminal struct {
 	mu       sync.Mutex
 	attached *Session
 	ctrlZ    bool
+	typed    string // keys that ended a watch, to start the next line
 }
 
 // runInteractive runs the readline shell on a terminal. If stdout is not
@@ -69,6 +70,9 @@ func runInteractive(stdin *os.File, stdout, stderr io.Writer, colour bool, histo
 		t.sh.pr.setWriter(rl.Stdout())
 	}
 	t.sh.attach = t.attach
+	if term == stdout {
+		t.sh.keys = t.keySource(stdin)
+	}
 	stopSignals := t.closeOnSignal()
 	defer stopSignals()
 	t.sh.greet(rl.Stdout(), initPath())
@@ -113,7 +117,7 @@ func (t *terminal) filterRune(r rune) (rune, bool) {
 func (t *terminal) loop() {
 	for {
 		t.sh.pr.sync()
-		line, err := t.rl.Readline()
+		line, err := t.readLine()
 		t.mu.Lock()
 		s, ctrlZ := t.attached, t.ctrlZ
 		t.ctrlZ = false

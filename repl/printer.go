@@ -24,6 +24,7 @@ type printer struct {
 	queue   []byte
 	writing bool
 	closed  bool
+	held    bool // a watch owns the terminal: queue, do not write
 	wake    chan struct{}
 	done    chan struct{}
 }
@@ -58,6 +59,9 @@ func (p *printer) loop() {
 	defer close(p.done)
 	var last time.Time
 	for range p.wake {
+		if p.isHeld() {
+			continue
+		}
 		if wait := minRepaint - time.Since(last); wait > 0 {
 			time.Sleep(wait)
 		}
@@ -81,7 +85,7 @@ func (p *printer) loop() {
 func (p *printer) sync() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for p.live && !p.closed && (len(p.queue) > 0 || p.writing) {
+	for p.live && !p.closed && !p.held && (len(p.queue) > 0 || p.writing) {
 		p.idle.Wait()
 	}
 }

@@ -24,6 +24,7 @@ type Session struct {
 	pr    *printer
 	live  bool // lines are printed as they arrive
 	ended chan struct{}
+	port  sessionPort // where it listened, for sockets --all
 
 	mu       sync.Mutex
 	final    string // the state once ended: stopped, failed, exited T/NIL
@@ -47,13 +48,17 @@ func (s *Session) WriteThread(seq int, p []byte) {
 
 // lines records lines printed by thread seq and, in live mode, prints
 // them as one write.
-func (s *Session) lines(seq int, ls []string) {
+func (s *Session) lines(seq int, ls []string) { s.record(seq, ls, false) }
+
+// record records lines from thread seq, or trace lines, and in live mode
+// prints them as one write.
+func (s *Session) record(seq int, ls []string, trace bool) {
 	var buf bytes.Buffer
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now()
 	for _, l := range ls {
-		s.log.AppendLine(history.Line{Time: now, Text: l, Source: seq, Hidden: s.muted})
+		s.log.AppendLine(history.Line{Time: now, Text: l, Source: seq, Hidden: s.muted, Trace: trace})
 		if s.live && !s.muted {
 			fmt.Fprintf(&buf, "%s %s\n", s.label, l)
 		}

@@ -45,6 +45,8 @@ type Shell struct {
 	// attach, set in interactive mode, gives the terminal to a session
 	// that reads standard input.
 	attach func(s *Session)
+	// keys, set in interactive mode, gives watch the terminal's keys.
+	keys func() keySource
 
 	// store is the persistent command history; nil when it is off.
 	store *history.Store
@@ -202,6 +204,7 @@ func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) 
 	}
 	sh.sessions = append(sh.sessions, s)
 	go s.watch()
+	go s.notePort()
 	return s, nil
 }
 

@@ -23,6 +23,7 @@ func (s *Socket) ReceiveInto(buf []byte) (int, error) {
 	case n == 0 && len(buf) > 0:
 		return 0, &Condition{Kind: EndOfFile, FD: s.fd}
 	}
+	s.traced(true, buf[:n])
 	return n, nil
 }
 
@@ -45,5 +46,6 @@ func (s *Socket) SendFrom(buf []byte) (int, error) {
 	case serr != nil:
 		return 0, condErr(serr, s.fd)
 	}
+	s.traced(false, buf[:n])
 	return n, nil
 }

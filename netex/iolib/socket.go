@@ -48,6 +48,8 @@ type Socket struct {
 	local  netip.AddrPort
 	remote netip.AddrPort
 	broken bool // interrupted or torn away: Close no longer flushes
+
+	extra sockExtra // role and app buffers, for a caller's listing
 }
 
 // newSocket wraps a fresh nonblocking fd of the kind opt says and tells

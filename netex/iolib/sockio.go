@@ -27,6 +27,8 @@ func (r sockReader) Read(p []byte) (int, error) {
 	case n == 0:
 		return 0, io.EOF
 	}
+	r.s.extra.pending.Add(int64(n))
+	r.s.traced(true, p[:n])
 	return n, nil
 }
 
@@ -49,6 +51,7 @@ func (w sockWriter) Write(p []byte) (int, error) {
 				serr = e
 				return true
 			}
+			w.s.traced(false, p[written:written+n])
 			written += n
 		}
 		return true
@@ -206,6 +209,7 @@ func (s *Socket) ReadLine(ctx context.Context) (string, error) {
 	}
 	defer done()
 	line, err := s.r.ReadString('\n')
+	s.extra.pending.Add(-int64(len(line)))
 	if err == io.EOF {
 		if line != "" {
 			return line, nil
@@ -243,6 +247,7 @@ func (s *Socket) WriteLine(ctx context.Context, text string) error {
 		return err
 	}
 	_, err = s.w.WriteString("\r\n")
+	s.wrote()
 	return err
 }
 
@@ -254,6 +259,7 @@ func (s *Socket) WriteText(ctx context.Context, text string) error {
 	}
 	defer done()
 	_, err = s.w.WriteString(text)
+	s.wrote()
 	return err
 }
 
@@ -264,7 +270,9 @@ func (s *Socket) FinishOutput(ctx context.Context) error {
 		return err
 	}
 	defer done()
-	return s.w.Flush()
+	err = s.w.Flush()
+	s.wrote()
+	return err
 }
 
 // ShutdownWrite flushes and then shuts down the write side (half-close).
