@@ -95,18 +95,23 @@ func (sh *Shell) afterStart(s *Session) error {
 }
 
 func cmdConnect(sh *Shell, args []string) error {
-	o, err := parseOptions(args, "name")
+	args, detach := takeFlag(args, "--detach")
+	o, err := parseOptions(args, "name", "count")
 	if err != nil {
 		return err
 	}
 	if len(o.pos) < 1 || len(o.pos) > 2 {
-		return fmt.Errorf("usage: connect SERVER [CLIENT] [--name N] | connect HOST:PORT [--name N]")
+		return fmt.Errorf("usage: connect SERVER [CLIENT|raw] [--name N] [--count N] [--detach] | connect HOST:PORT [--name N] [--count N] [--detach]")
 	}
 	if _, err := sh.session(o.pos[0]); err != nil && strings.Contains(o.pos[0], ":") {
 		if len(o.pos) != 1 {
-			return fmt.Errorf("usage: connect HOST:PORT [--name N]")
+			return fmt.Errorf("usage: connect HOST:PORT [--name N] [--count N] [--detach]")
 		}
-		return sh.connectRaw(o.pos[0], o.vals["name"])
+		cfg, err := rawAddress(o.pos[0])
+		if err != nil {
+			return err
+		}
+		return sh.startClients(o, detach, rawClientExample(nil), cfg)
 	}
 	srv, err := sh.session(o.pos[0])
 	if err != nil {
@@ -124,15 +129,7 @@ func cmdConnect(sh *Shell, args []string) error {
 	if a.Addr().IsUnspecified() {
 		host = sh.host
 	}
-	name := o.vals["name"]
-	if name == "" {
-		name = sh.freeName(client.Name)
-	}
-	s, err := sh.startSession(name, client, netex.Config{Host: host, Port: int(a.Port())})
-	if err != nil {
-		return err
-	}
-	return sh.afterStart(s)
+	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: int(a.Port())})
 }
 
 // clientFor picks the client example for a server session: the one named,
@@ -146,7 +143,7 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 		name = named[0]
 	}
 	if name == rawName {
-		return rawClient(), nil
+		return rawClientExample(nil), nil
 	}
 	ex, ok := netex.Lookup(name)
 	if !ok || ex.Role != netex.Client || !netex.Pairs(ex, srv.ex) {
@@ -156,22 +153,15 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 	return ex, nil
 }
 
-// connectRaw starts a raw line client to host:port.
-func (sh *Shell) connectRaw(hostport, name string) error {
+// rawAddress checks a HOST:PORT for connect.
+func rawAddress(hostport string) (netex.Config, error) {
 	host, ps, err := net.SplitHostPort(hostport)
 	if err != nil {
-		return fmt.Errorf("bad address %q: want HOST:PORT", hostport)
+		return netex.Config{}, fmt.Errorf("bad address %q: want HOST:PORT", hostport)
 	}
 	port, err := parsePort(ps, 1)
 	if err != nil {
-		return err
+		return netex.Config{}, err
 	}
-	if name == "" {
-		name = sh.freeName("raw")
-	}
-	s, err := sh.startSession(name, rawClient(), netex.Config{Host: host, Port: port})
-	if err != nil {
-		return err
-	}
-	return sh.afterStart(s)
+	return netex.Config{Host: host, Port: port}, nil
 }

@@ -177,6 +177,12 @@ func (sh *Shell) freeName(base string) string {
 
 // startSession starts ex as a session called name.
 func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) (*Session, error) {
+	return sh.startRawSession(name, ex, cfg, nil)
+}
+
+// startRawSession starts ex as a session called name; raw, if not nil,
+// is the raw client or listener that ex runs.
+func (sh *Shell) startRawSession(name string, ex *netex.Example, cfg netex.Config, raw *rawSession) (*Session, error) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	for _, s := range sh.sessions {
@@ -191,7 +197,7 @@ func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) 
 		c.DisableColor()
 	}
 	s := &Session{name: name, ex: ex, log: history.NewTranscript(history.DefaultTranscriptLines),
-		label: c.Sprint("[" + name + "]"), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{})}
+		label: c.Sprint("[" + name + "]"), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{}), raw: raw}
 	if ex.ReadsStdin {
 		s.stdin = netex.NewStdinPipe()
 		cfg.Stdin = s.stdin

@@ -102,6 +102,7 @@ func TestScriptRawConnect(t *testing.T) {
 	matchOutput(t, out,
 		`\[raw\] Connected to `+reAddr+` from `+reAddr,
 		`\[raw\] hello world`,
+		`\[raw\] Shut down the write side \(FIN sent\); still reading.`,
 		`\[raw\] Server closed the connection.`,
 		`\[raw\] => T`)
 }
