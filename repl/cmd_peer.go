@@ -181,38 +181,41 @@ func cmdFlood(sh *Shell, args []string) error {
 	if err != nil {
 		return err
 	}
-	var floods []*flood
+	started := map[*peer]*flood{}
 	err = sh.onPeers("flood", args[0], func(p *peer) error {
 		f, err := p.startFlood(size, lines)
 		if f != nil {
-			floods = append(floods, f)
+			started[p] = f
 		}
 		return err
 	})
-	if detach || err != nil && len(floods) == 0 {
+	if detach {
 		return err
 	}
-	return sh.awaitFloods(args[0], floods)
+	if werr := sh.awaitFloods(started); werr != nil {
+		return werr
+	}
+	return err
 }
 
-// awaitFloods waits until the floods end. Ctrl-C stops them.
-func (sh *Shell) awaitFloods(name string, floods []*flood) error {
+// awaitFloods waits until the floods end. Ctrl-C stops them; the
+// connections stay.
+func (sh *Shell) awaitFloods(started map[*peer]*flood) error {
 	ctx := sh.commandContext()
-	for _, f := range floods {
+	for _, f := range started {
 		select {
 		case <-f.done:
 		case <-ctx.Done():
-			sh.onPeersCtx(context.Background(), name, func(p *peer) error { p.stopFlood(); return nil })
+			for p, f := range started {
+				p.call(context.Background(), func(p *peer) error {
+					if p.fl == f {
+						p.endFlood("stopped")
+					}
+					return nil
+				})
+			}
 			return errInterrupted
 		}
 	}
 	return nil
-}
-
-// onPeersCtx is onPeers with ctx in place of the command's context.
-func (sh *Shell) onPeersCtx(ctx context.Context, name string, do func(p *peer) error) {
-	ps, _ := sh.rawTargets("flood", name)
-	for _, p := range ps {
-		p.call(ctx, do)
-	}
 }

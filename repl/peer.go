@@ -69,6 +69,28 @@ func (p *peer) call(ctx context.Context, do func(p *peer) error) error {
 			return fmt.Errorf("%s: %w", p.name, errPeerEnded)
 		}
 	case <-ctx.Done():
+		return p.withdraw(r)
+	}
+}
+
+// withdraw takes back a request that an ended context gave up on. If
+// the loop has already taken it, it runs to the end (requests never
+// block), and its answer is returned, so that nothing it started is
+// lost to the caller.
+func (p *peer) withdraw(r peerReq) error {
+	p.mu.Lock()
+	for i, q := range p.reqs {
+		if q.reply == r.reply {
+			p.reqs = append(p.reqs[:i], p.reqs[i+1:]...)
+			p.mu.Unlock()
+			return errInterrupted
+		}
+	}
+	p.mu.Unlock()
+	select {
+	case err := <-r.reply:
+		return err
+	case <-p.done:
 		return errInterrupted
 	}
 }

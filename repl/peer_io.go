@@ -17,6 +17,7 @@ type loopState struct {
 	rbuf     [16 * 1024]byte
 	line     []byte // the start of the line being received, at most maxShown bytes
 	lineLen  int    // the whole length of that line so far
+	tail     []byte // the last tailShown bytes of that line
 	out      []byte // bytes queued by send, not yet accepted by the socket
 	reading  bool   // the read handler is registered
 	writing  bool   // the write handler is registered
@@ -33,6 +34,10 @@ type loopState struct {
 // maxShown is how much of a received line is shown; longer lines are
 // cut there, with their length.
 const maxShown = 200
+
+// tailShown is how much of the end of a line longer than maxShown is
+// shown.
+const tailShown = 24
 
 // pumpBudget bounds the bytes one round of the loop sends, so that the
 // loop comes back to the shell's requests between rounds.
@@ -98,6 +103,8 @@ func (p *peer) received(b []byte) {
 			p.line = append(p.line, part[:min(room, len(part))]...)
 		}
 		p.lineLen += len(part)
+		p.tail = append(p.tail, part[max(0, len(part)-tailShown):]...)
+		p.tail = p.tail[max(0, len(p.tail)-tailShown):]
 		if i < 0 {
 			return
 		}
@@ -114,16 +121,13 @@ func (p *peer) flushLine() {
 }
 
 func (p *peer) showLine() {
-	text, n := p.line, p.lineLen
-	if n <= maxShown {
-		text = []byte(strings.TrimSuffix(string(text), "\r"))
-	}
-	if n > maxShown {
-		p.printf("%s... (a line of %d bytes)\n", escapeBytes(text[:64]), n)
+	if n := p.lineLen; n > maxShown {
+		tail := bytes.TrimSuffix(p.tail, []byte("\r"))
+		p.printf("%s ... %s (a line of %d bytes)\n", escapeBytes(p.line[:64]), escapeBytes(tail), n)
 	} else {
-		p.printf("%s\n", escapeBytes(text))
+		p.printf("%s\n", escapeBytes(bytes.TrimSuffix(p.line, []byte("\r"))))
 	}
-	p.line, p.lineLen = p.line[:0], 0
+	p.resetLine()
 }
 
 // escapeBytes shows text as it is, except bytes that are not valid
@@ -161,7 +165,11 @@ func (p *peer) endQuiet() {
 	if p.quiet > 0 {
 		p.printf("(%d bytes received since the flood began, counted and not shown)\n", p.quiet)
 	}
-	p.line, p.lineLen = p.line[:0], 0
+	p.resetLine()
+}
+
+func (p *peer) resetLine() {
+	p.line, p.tail, p.lineLen = p.line[:0], p.tail[:0], 0
 }
 
 // queue queues bytes to send and sends what the socket takes.

@@ -132,14 +132,17 @@ func runListener(t *netex.Thread, rs *rawSession) (bool, error) {
 		}
 		name := rs.nextName()
 		t.Printf("%s: accepted a connection from %s\n", name, c.RemoteAddr())
+		// The peer is made and recorded here, in accept order, so that
+		// the listener's name means the connection accepted last.
+		p, err := newPeer(t, name, name+": ", "Client", c)
+		if err != nil {
+			c.Abort()
+			t.Printf("%s: %v\n", name, err)
+			continue
+		}
+		rs.add(p)
 		t.Env.Spawn(name, func(ct *netex.Thread) {
-			defer c.Abort()
-			p, err := newPeer(ct, name, name+": ", "Client", c)
-			if err != nil {
-				ct.Printf("%s: %v\n", name, err)
-				return
-			}
-			rs.add(p)
+			p.t = ct
 			p.run()
 		})
 	}
