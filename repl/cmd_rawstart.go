@@ -3,6 +3,7 @@ package repl
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/ionetsh/ionetsh/netex"
 )
@@ -90,4 +91,32 @@ func cmdListen(sh *Shell, args []string) error {
 		return err
 	}
 	return sh.afterStart(s)
+}
+
+// listenerClient picks the client for connect LISTENER CLIENT: a raw
+// listener speaks whatever protocol you type, so any client will do,
+// and one must be named.
+func listenerClient(srv *Session, named []string) (*netex.Example, error) {
+	if len(named) != 1 {
+		return nil, fmt.Errorf("%s is a raw listener: name the client, e.g. connect %s ex3-client --detach", srv.name, srv.name)
+	}
+	if named[0] == rawName {
+		return rawClientExample(nil), nil
+	}
+	ex, ok := netex.Lookup(named[0])
+	if !ok || ex.Role != netex.Client {
+		return nil, fmt.Errorf("unknown client %q; clients: %s, or raw", named[0], strings.Join(clientList(), ", "))
+	}
+	return ex, nil
+}
+
+// clientList lists the client examples.
+func clientList() []string {
+	var names []string
+	for _, ex := range netex.Examples() {
+		if ex.Role == netex.Client {
+			names = append(names, ex.Name)
+		}
+	}
+	return names
 }

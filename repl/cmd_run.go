@@ -138,6 +138,9 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 	if srv.ex.Role != netex.Server {
 		return nil, fmt.Errorf("session %q runs %s, a client; connect needs a server session", srv.name, srv.ex.Name)
 	}
+	if srv.raw != nil {
+		return listenerClient(srv, named)
+	}
 	name := netex.PreferredClient(srv.ex)
 	if len(named) == 1 {
 		name = named[0]

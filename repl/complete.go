@@ -80,7 +80,9 @@ func completeConnect(sh *Shell, args []string) []string {
 	case 0:
 		return sh.sessionNames()
 	case 1:
-		if s, err := sh.session(args[0]); err == nil && s.ex.Role == netex.Server {
+		if s, err := sh.session(args[0]); err == nil && s.raw != nil {
+			return append(clientList(), rawName)
+		} else if err == nil && s.ex.Role == netex.Server {
 			return append(append([]string(nil), s.ex.Peers...), rawName)
 		}
 	}
