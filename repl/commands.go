@@ -12,6 +12,7 @@ type Command struct {
 	Aliases []string
 	Args    string // usage of the arguments, e.g. "NAME [TIMEOUT]"
 	Summary string
+	Help    string // more for help COMMAND, if any
 	Run     func(sh *Shell, args []string) error
 	// Complete returns candidates for the word after args; nil for none.
 	Complete func(sh *Shell, args []string) []string
@@ -22,17 +23,17 @@ func commands() []Command {
 	return []Command{
 		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]", Summary: "start a session running an example; for a server, return once it listens", Run: cmdRun, Complete: completeRun},
 		{Name: "connect", Args: "SERVER [CLIENT|raw] | HOST:PORT [--name N] [--count N] [--detach]", Summary: "start a client against a server session; raw, or HOST:PORT, is a raw client steered by hand; --count N starts N named NAME-1..NAME-N; --detach leaves the prompt", Run: cmdConnect, Complete: completeConnect},
-		{Name: "listen", Args: "[PORT] [--name N] [--bind ADDR]", Summary: "a raw listener (ncat -l): accepted connections are N/1, N/2...; N alone means the last one", Run: cmdListen, Complete: completeListen},
+		{Name: "listen", Args: "[PORT] [--name N] [--bind ADDR]", Summary: "a raw listener (ncat -l): accepted connections are N/1, N/2...; N alone means the last one", Help: listenHelp + rawHelp, Run: cmdListen, Complete: completeListen},
 		{Name: "stop", Args: "NAME... | all", Summary: "interrupt sessions; their cleanup runs and prints, then [NAME] stopped", Run: cmdStop, Complete: completeSessionsAll},
 		{Name: "sessions", Aliases: []string{"ps"}, Summary: "list sessions: name, example, state, address, connections, uptime", Run: cmdSessions},
 		{Name: "threads", Args: "[NAME]", Summary: "list live threads (and event-base handlers) of every session or one", Run: cmdThreads, Complete: completeSessions},
-		{Name: "send", Args: "[-n|-x] NAME TEXT...", Summary: "write TEXT as one line to a session's standard input, or a raw connection (raw only: -n no newline, -x bytes in hex)", Run: cmdSend, Complete: completeSend},
-		{Name: "flood", Args: "NAME SIZE [--line] [--detach] | NAME stop", Summary: "send SIZE bytes (64MiB, 1GiB) on raw connections, as 64-byte lines with --line; waits until the peer took them (Ctrl-C stops) unless --detach", Run: cmdFlood, Complete: completeFlood},
-		{Name: "pause", Args: "NAME", Summary: "stop reading a raw connection, so the peer's writes back up", Run: verbCommand("pause"), Complete: completeRaw},
-		{Name: "resume", Args: "NAME", Summary: "read a paused raw connection again; what arrived meanwhile is shown", Run: verbCommand("resume"), Complete: completeRaw},
-		{Name: "shutdown", Args: "NAME", Summary: "half-close a raw connection (FIN); it reads on until the peer closes", Run: verbCommand("shutdown"), Complete: completeRaw},
-		{Name: "reset", Args: "NAME", Summary: "abort a raw connection (SO_LINGER 0): the peer sees RST", Run: verbCommand("reset"), Complete: completeRaw},
-		{Name: "close", Args: "NAME", Summary: "close a raw connection in order (FIN)", Run: verbCommand("close"), Complete: completeRaw},
+		{Name: "send", Args: "[-n|-x] NAME TEXT...", Summary: "write TEXT as one line to a session's standard input, or a raw connection (raw only: -n no newline, -x bytes in hex)", Help: sendHelp, Run: cmdSend, Complete: completeSend},
+		{Name: "flood", Args: "NAME SIZE [--line] [--detach] | NAME stop", Summary: "send SIZE bytes (64MiB, 1GiB) on raw connections, as 64-byte lines with --line; waits until the peer took them (Ctrl-C stops) unless --detach", Help: floodHelp + rawHelp, Run: cmdFlood, Complete: completeFlood},
+		{Name: "pause", Args: "NAME", Summary: "stop reading a raw connection, so the peer's writes back up", Help: rawHelp, Run: verbCommand("pause"), Complete: completeRaw},
+		{Name: "resume", Args: "NAME", Summary: "read a paused raw connection again; what arrived meanwhile is shown", Help: rawHelp, Run: verbCommand("resume"), Complete: completeRaw},
+		{Name: "shutdown", Args: "NAME", Summary: "half-close a raw connection (FIN); it reads on until the peer closes", Help: rawHelp, Run: verbCommand("shutdown"), Complete: completeRaw},
+		{Name: "reset", Args: "NAME", Summary: "abort a raw connection (SO_LINGER 0): the peer sees RST", Help: rawHelp, Run: verbCommand("reset"), Complete: completeRaw},
+		{Name: "close", Args: "NAME", Summary: "close a raw connection in order (FIN)", Help: rawHelp, Run: verbCommand("close"), Complete: completeRaw},
 		{Name: "eof", Args: "NAME", Summary: "close a session's standard input", Run: cmdEOF, Complete: completeSessions},
 		{Name: "fg", Args: "NAME", Summary: "attach the terminal to a session that reads standard input (interactive only)", Run: cmdFg, Complete: completeSessions},
 		{Name: "wait", Args: "NAME [TIMEOUT]", Summary: "wait until a session has ended (default timeout 10s)", Run: cmdWait, Complete: completeSessions},
@@ -123,6 +124,9 @@ func cmdHelp(sh *Shell, args []string) error {
 			return unknownCommand(args[0])
 		}
 		sh.printf("%s\n  %s\n", c.usage(), c.Summary)
+		if c.Help != "" {
+			sh.printf("%s", c.Help)
+		}
 		if len(c.Aliases) > 0 {
 			sh.printf("  also: %s\n", strings.Join(c.Aliases, ", "))
 		}

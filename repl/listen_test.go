@@ -89,3 +89,31 @@ func TestListenerLeavesNothing(t *testing.T) {
 		`\[L\] L/3: Flood: sending 1\.0 MiB as 64-byte lines\.`, `\[L\] L/3: Flood: stopped after \d+ bytes .*`, `\[L\] stopped`)
 	wantLines(t, out, `\[c-2\] Flood: stopped after \d+ bytes .*`, `\[c-2\] stopped`)
 }
+
+// TestRawCompletion checks that the raw verbs complete raw names only,
+// and connect to a listener completes clients.
+func TestRawCompletion(t *testing.T) {
+	leakCheck(t)
+	s := newStepper(t)
+	s.do("run ex5-server --port 0 --bind 127.0.0.1 --name srv")
+	s.do("listen 0 --name L --bind 127.0.0.1")
+	s.do("connect L raw --name c --detach")
+	s.since()
+	complete := func(line string) []string {
+		got, _ := completer{s.sh}.Do([]rune(line), len([]rune(line)))
+		var words []string
+		for _, g := range got {
+			words = append(words, strings.TrimSpace(string(g)))
+		}
+		return words
+	}
+	if got := strings.Join(complete("reset "), " "); got != "L L/1 c" {
+		t.Fatalf("reset completes %q, want L L/1 c", got)
+	}
+	if got := strings.Join(complete("flood c "), " "); !strings.Contains(got, "stop") || !strings.Contains(got, "64MiB") {
+		t.Fatalf("flood c completes %q", got)
+	}
+	if got := strings.Join(complete("connect L ex"), " "); got != "1-client 2-client 3-client 4-client 5a-client 5b-client" {
+		t.Fatalf("connect L ex completes %q", got)
+	}
+}
