@@ -26,15 +26,21 @@ func procStatusKiB(t *testing.T, field string) int64 {
 	return n
 }
 
+// ex8Peer starts a muted ex8-server, srv, and a raw client c of it.
+func ex8Peer(t *testing.T) *stepper {
+	s := newStepper(t)
+	s.do("run ex8-server --port 0 --bind 127.0.0.1 --name srv")
+	s.do("mute srv")
+	s.do("connect srv raw --name c")
+	return s
+}
+
 // TestFloodBoundedMemory floods ex8-server with 64 MiB and checks that
 // the process neither allocates nor holds anything near that much: a
 // flood sends from one reused buffer.
 func TestFloodBoundedMemory(t *testing.T) {
 	leakCheck(t)
-	s := newStepper(t)
-	s.do("run ex8-server --port 0 --bind 127.0.0.1 --name srv")
-	s.do("mute srv")
-	s.do("connect srv raw --name c")
+	s := ex8Peer(t)
 	s.since()
 	runtime.GC()
 	rss0 := procStatusKiB(t, "VmRSS")
@@ -62,10 +68,7 @@ func TestFloodBoundedMemory(t *testing.T) {
 // a paused reader.
 func TestFloodStoppedByStop(t *testing.T) {
 	leakCheck(t)
-	s := newStepper(t)
-	s.do("run ex8-server --port 0 --bind 127.0.0.1 --name srv")
-	s.do("mute srv")
-	s.do("connect srv raw --name c")
+	s := ex8Peer(t)
 	s.do("pause c")
 	s.do("flood c 64MiB --detach")
 	s.do("stop c")
@@ -82,10 +85,7 @@ func TestFloodStoppedByStop(t *testing.T) {
 // stops, the connection stays.
 func TestFloodCtrlC(t *testing.T) {
 	leakCheck(t)
-	s := newStepper(t)
-	s.do("run ex8-server --port 0 --bind 127.0.0.1 --name srv")
-	s.do("mute srv")
-	s.do("connect srv raw --name c")
+	s := ex8Peer(t)
 	s.do("pause c")
 	s.sh.settle()
 	c, err := s.sh.session("c")
