@@ -8,6 +8,9 @@ import (
 	"net/netip"
 	"sort"
 	"sync"
+
+	"github.com/ionetsh/ionetsh/netex/iolib"
+	"github.com/ionetsh/ionetsh/netex/iomux"
 )
 
 // Env is an example's environment: the settings it was started with and
@@ -81,19 +84,50 @@ func (e *Env) ReadStdinChunk(ctx context.Context) (string, bool, error) {
 	return "", false, err
 }
 
-func (e *Env) track(s *Socket) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.sockets == nil {
-		e.sockets = make(map[*Socket]struct{})
-	}
-	e.sockets[s] = struct{}{}
+// MakeSocket creates an unbound passive or an unconnected active socket.
+// The Env tracks it until it is closed, and closes it at the Run's end.
+func (e *Env) MakeSocket(passive bool) (*Socket, error) {
+	return iolib.MakeSocket((*envOwner)(e), iolib.Options{Passive: passive})
 }
 
-func (e *Env) untrack(s *Socket) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	delete(e.sockets, s)
+// LookupHostname resolves host to its first IPv4 address.
+func (e *Env) LookupHostname(ctx context.Context, host string) (netip.Addr, error) {
+	return iolib.LookupHostname(ctx, host)
+}
+
+// envOwner is the Env as its sockets' iolib.Owner: it numbers them, keeps
+// the open ones and hears when a server listens.
+type envOwner Env
+
+func (o *envOwner) NewID() string { return (*Env)(o).nextID() }
+
+func (o *envOwner) Opened(s *Socket) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.sockets == nil {
+		o.sockets = make(map[*Socket]struct{})
+	}
+	o.sockets[s] = struct{}{}
+}
+
+func (o *envOwner) Closed(s *Socket) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.sockets, s)
+}
+
+func (o *envOwner) Listening(s *Socket) { o.run.markListening(s.LocalAddr(), true) }
+
+// NewEventBase makes an event base (iomux.New) that the Env tracks until
+// it is closed, and closes at the Run's end. With exitWhenEmpty, Dispatch
+// returns as soon as no handler is registered.
+func (e *Env) NewEventBase(exitWhenEmpty bool) (*EventBase, error) {
+	b, err := iomux.New(exitWhenEmpty, func(b *EventBase) { e.trackBase(b, false) })
+	if err != nil {
+		return nil, err
+	}
+	e.trackBase(b, true)
+	return b, nil
 }
 
 func (e *Env) trackBase(b *EventBase, on bool) {
@@ -144,14 +178,12 @@ func (e *Env) conns() int {
 	defer e.mu.Unlock()
 	n := 0
 	for s := range e.sockets {
-		if !s.passive {
+		if !s.Passive() {
 			n++
 		}
 	}
 	return n
 }
-
-func (e *Env) listening(a netip.AddrPort) { e.run.markListening(a, true) }
 
 // teardown runs after the example's main thread has returned: it destroys
 // threads still alive (their cleanups print), then closes every event
@@ -179,13 +211,6 @@ func (e *Env) teardown() {
 	for _, s := range socks {
 		s.Abort()
 	}
-}
-
-// FDHandlers is one descriptor registered in an event base and the events
-// it has handlers for.
-type FDHandlers struct {
-	FD     int
-	Events []Event
 }
 
 func (e *Env) handlers() []FDHandlers {

@@ -3,6 +3,7 @@ package netex
 import (
 	"context"
 	"github.com/ionetsh/ionetsh/internal/leaktest"
+	"github.com/ionetsh/ionetsh/internal/nettest"
 	"regexp"
 	"strings"
 	"sync"
@@ -11,7 +12,7 @@ import (
 )
 
 // testTimeout bounds every wait in these tests.
-const testTimeout = 10 * time.Second
+const testTimeout = nettest.Timeout
 
 // output collects what a Run prints, line by line, and lets a test wait
 // for a line.
@@ -83,18 +84,8 @@ func matchLines(t testing.TB, got []string, patterns ...string) {
 	}
 }
 
-var patternTokens = strings.NewReplacer(
-	`\{H:P\}`, `\d+\.\d+\.\d+\.\d+:\d+`,
-	`\{H/P\}`, `\d+\.\d+\.\d+\.\d+/\d+`,
-	`\{ID\}`, `\{[0-9A-F]+\}`,
-	`\{TIME\}`, `\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{1,2}:\d{1,2}`,
-	`\{N\}`, `\d+`,
-)
-
 // linePattern compiles a matchLines pattern into an anchored regexp.
-func linePattern(p string) *regexp.Regexp {
-	return regexp.MustCompile("^" + patternTokens.Replace(regexp.QuoteMeta(p)) + "$")
-}
+func linePattern(p string) *regexp.Regexp { return nettest.Pattern(p) }
 
 // start runs the named example with loopback defaults and stops it when
 // the test ends, if it is still running.

@@ -1,4 +1,4 @@
-package netex
+package iolib
 
 import (
 	"bufio"
@@ -32,7 +32,7 @@ const (
 // A Socket is used by one goroutine at a time; String and the address
 // accessors may be called from any goroutine.
 type Socket struct {
-	env     *Env
+	owner   Owner
 	id      string
 	passive bool
 	fd      int
@@ -48,36 +48,48 @@ type Socket struct {
 	broken bool // interrupted or torn away: Close no longer flushes
 }
 
-// newSocket wraps a fresh nonblocking fd and registers it with env.
-func (e *Env) newSocket(fd int, passive bool, st sockState) (*Socket, error) {
+// newSocket wraps a fresh nonblocking fd and tells its owner.
+func newSocket(o Owner, fd int, passive bool, st sockState) (*Socket, error) {
 	f := os.NewFile(uintptr(fd), "socket")
 	rc, err := f.SyscallConn()
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	s := &Socket{env: e, id: e.nextID(), passive: passive, fd: fd, file: f, rc: rc, state: st}
+	s := &Socket{owner: o, id: o.NewID(), passive: passive, fd: fd, file: f, rc: rc, state: st}
 	s.r = bufio.NewReader(sockReader{s})
 	s.w = bufio.NewWriter(sockWriter{s})
-	e.track(s)
+	o.Opened(s)
 	return s, nil
 }
 
-// MakeSocket creates an unbound passive or an unconnected active socket.
-func (e *Env) MakeSocket(passive bool) (*Socket, error) {
+// Options say what kind of socket MakeSocket makes.
+type Options struct {
+	Passive bool // a server's listening socket, rather than a connection
+}
+
+// MakeSocket creates an unbound passive or an unconnected active socket
+// for o, which is told about its life; a nil o tracks nothing.
+func MakeSocket(o Owner, opt Options) (*Socket, error) {
+	if o == nil {
+		o = noOwner
+	}
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, condErr(err, -1)
 	}
 	st := stUnconnected
-	if passive {
+	if opt.Passive {
 		st = stUnbound
 	}
-	return e.newSocket(fd, passive, st)
+	return newSocket(o, fd, opt.Passive, st)
 }
 
 // FD returns the socket's operating-system file descriptor.
 func (s *Socket) FD() int { return s.fd }
+
+// Passive reports whether the socket is a listening (server) socket.
+func (s *Socket) Passive() bool { return s.passive }
 
 // LocalAddr returns the local address and port, once bound or connected.
 func (s *Socket) LocalAddr() netip.AddrPort {
@@ -153,14 +165,14 @@ func (s *Socket) Bind(addr netip.Addr, port int) error {
 	return nil
 }
 
-// Listen starts listening with the given backlog and tells the Run that
-// the server is ready for clients.
+// Listen starts listening with the given backlog and tells the socket's
+// Owner that the server is ready for clients.
 func (s *Socket) Listen(backlog int) error {
 	if err := unix.Listen(s.fd, backlog); err != nil {
 		return condErr(err, s.fd)
 	}
 	s.setState(stListening)
-	s.env.listening(s.LocalAddr())
+	s.owner.Listening(s)
 	return nil
 }
 
@@ -180,13 +192,13 @@ func sockName(fd int, get func(int) (unix.Sockaddr, error)) (netip.AddrPort, err
 // returned function disarms it. A context already ended is an
 // Interrupted condition.
 //
-// While the operation runs, the calling thread counts as blocked on s
-// for events (unix.POLLIN or unix.POLLOUT), for Run.Idle.
+// While the operation runs, ctx's Waiter is told the caller waits on s
+// for events (unix.POLLIN or unix.POLLOUT).
 func (s *Socket) guard(ctx context.Context, events int16) (func(), error) {
 	if ctx.Err() != nil {
 		return nil, s.interrupted()
 	}
-	idle := waiting(ctx, fdReady(s.fd, events))
+	idle := Waiting(ctx, FDReady(s.fd, events))
 	if ctx.Done() == nil {
 		return idle, nil
 	}

@@ -1,0 +1,33 @@
+// Package iolib is the socket layer the tutorial's examples are written
+// against, shaped after Common Lisp's IOLib: sockets that print as IOLib
+// prints them, buffered line streams, raw nonblocking byte I/O, and the
+// tutorial's conditions as Go errors.
+//
+// The API:
+//
+//   - MakeSocket(owner, Options) makes a Socket: passive (Bind, Listen,
+//     Accept) or active (Connect). Each owns a real nonblocking fd (FD).
+//   - Line streams: ReadLine, WriteLine, WriteText, FinishOutput (flush),
+//     ShutdownWrite (half-close), Close (flush, then close) and Abort
+//     (close at once, discarding output).
+//   - Raw byte I/O: ReceiveInto and SendFrom, one nonblocking call each.
+//   - Addresses: LookupHostname, LocalAddr, RemoteAddr, and the printed
+//     forms HostPort (H:P) and HostPortList ((H P)); Socket.String is
+//     IOLib's print form, e.g. #<passive IPv4 stream socket waiting @
+//     0.0.0.0/9999 {1002000203}>.
+//   - Conditions: every error the package signals is a *Condition whose
+//     Kind (EndOfFile, Hangup, ConnectionReset, ...) errors.Is matches;
+//     SyscallCondition makes one from an errno.
+//
+// Blocking calls take a context and return an Interrupted condition once
+// it ends. The package knows nothing of the examples; two hooks let a
+// caller follow what it does:
+//
+//   - Owner, given to MakeSocket, numbers the sockets (their {ID} token)
+//     and is told when one is opened, listens and is closed, so that the
+//     caller can list, count and finally close them.
+//   - Waiter, carried by a context (WithWaiter), is told whenever a
+//     blocking call made with that context begins and ends its wait, and
+//     what would end the wait (Waiting, FDReady), so that the caller can
+//     tell when its threads are all idle.
+package iolib
