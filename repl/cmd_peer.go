@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"time"
 )
 
 // The verbs of raw sessions: connections made with connect HOST:PORT or
@@ -38,6 +39,13 @@ const (
 `
 )
 
+// verbCalm bounds how long a raw verb, and a detached connect, wait for
+// the sessions to come to rest. At the interactive prompt commands are
+// not settled as in scripts, and a pasted "connect L ex3-client
+// --detach" then "close L" must close the connection the first line
+// made. A running flood keeps sessions busy, hence the short bound.
+const verbCalm = 500 * time.Millisecond
+
 // rawVerb is the usage and loop action of a verb that takes only NAME.
 type rawVerb struct {
 	usage string
@@ -64,7 +72,10 @@ func verbCommand(verb string) func(sh *Shell, args []string) error {
 }
 
 // onPeers has each peer NAME resolves to carry out do, in order.
+// It first lets what earlier commands set going come to rest (see
+// verbCalm), so that pasted lines act in the order they were written.
 func (sh *Shell) onPeers(verb, name string, do func(p *peer) error) error {
+	sh.calm(verbCalm)
 	ps, err := sh.rawTargets(verb, name)
 	if err != nil {
 		return err
@@ -214,6 +225,7 @@ func cmdFlood(sh *Shell, args []string) error {
 		return err
 	})
 	if detach {
+		sh.calm(verbCalm)
 		return err
 	}
 	if werr := sh.awaitFloods(started); werr != nil {

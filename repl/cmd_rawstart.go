@@ -29,7 +29,11 @@ func (sh *Shell) startClients(o options, detach bool, ex *netex.Example, cfg net
 		if base == "" {
 			base = sh.freeName(ex.Name)
 		}
-		return sh.startClient(base, ex, cfg, !detach)
+		err := sh.startClient(base, ex, cfg, !detach)
+		if detach {
+			sh.calm(verbCalm)
+		}
+		return err
 	}
 	if base == "" {
 		base = ex.Name
@@ -46,6 +50,7 @@ func (sh *Shell) startClients(o options, detach bool, ex *netex.Example, cfg net
 			return err
 		}
 	}
+	sh.calm(verbCalm)
 	return nil
 }
 

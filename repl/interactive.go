@@ -71,6 +71,7 @@ func runInteractive(stdin *os.File, stdout, stderr io.Writer, colour bool, histo
 	t.sh.attach = t.attach
 	stopSignals := t.closeOnSignal()
 	defer stopSignals()
+	defer interruptOnSigint(t.sh)()
 	t.loop()
 	t.sh.Close()
 	return 0

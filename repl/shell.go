@@ -244,7 +244,16 @@ const settleLimit = 2 * time.Second
 // this before each command, so a script's output does not depend on
 // timing.
 func (sh *Shell) settle() {
-	deadline := time.Now().Add(settleLimit)
+	sh.calm(settleLimit)
+	for _, s := range sh.list() {
+		s.flush()
+	}
+}
+
+// calm waits, up to limit, until every session is at rest, seen at rest
+// three times in a row a moment apart.
+func (sh *Shell) calm(limit time.Duration) {
+	deadline := time.Now().Add(limit)
 	for calm := 0; calm < 3 && time.Now().Before(deadline); {
 		if sh.allIdle() {
 			calm++
@@ -252,9 +261,6 @@ func (sh *Shell) settle() {
 			calm = 0
 		}
 		time.Sleep(200 * time.Microsecond)
-	}
-	for _, s := range sh.list() {
-		s.flush()
 	}
 }
 
