@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"net"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -76,6 +78,10 @@ func TestRawPauseEx8(t *testing.T) {
 	s.do("threads srv")
 	// ex8's buffer for c is full: it waits to write and no longer reads.
 	wantLines(t, s.since(), `  fd \d+: read`, `  fd \d+: write`)
+	s.do("log srv")
+	if held := ex8Held(s.since()); held != 16384 {
+		t.Fatalf("ex8 holds %d bytes read and not written, want its whole 16384-byte buffer", held)
+	}
 	s.do("resume c")
 	s.do("expect c 'Flood: done: 8388608 bytes'")
 	s.do("send c end")
@@ -83,6 +89,20 @@ func TestRawPauseEx8(t *testing.T) {
 	out = s.since()
 	wantLines(t, out, `\[c\] Resumed: \d+ bytes were waiting\.`, `\[c\] Flood: done: 8388608 bytes .*`,
 		`\[c\] \(\d+ bytes received since the flood began, counted and not shown\)`, `\[c\] end`)
+}
+
+// ex8Held returns how many bytes ex8's Read and Wrote lines in log say
+// it has read and not yet written.
+func ex8Held(log string) int {
+	held := 0
+	for _, m := range regexp.MustCompile(`(?m)^\[srv\] (Read|Wrote) (\d+) bytes`).FindAllStringSubmatch(log, -1) {
+		n, _ := strconv.Atoi(m[2])
+		if m[1] == "Wrote" {
+			n = -n
+		}
+		held += n
+	}
+	return held
 }
 
 // TestRawSendExactBytes checks with a plain Go listener that send -x,
