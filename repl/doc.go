@@ -3,6 +3,7 @@
 // sessions running netex examples, and the printer that shows their output.
 // It owns the raw sessions of the boundary lab too: raw clients and raw
 // listeners, whose connections the shell steers byte by byte (send -x,
-// flood, pause, resume, shutdown, reset, close). It also owns standalone mode, ionetsh run NAME, which runs one example in
-// the foreground as an ordinary process.
+// flood, pause, resume, shutdown, reset, close). It also owns standalone
+// mode, ionetsh run NAME, which runs one example in the foreground as an
+// ordinary process.
 package repl
