@@ -2,6 +2,8 @@ package repl
 
 import (
 	"errors"
+	"io"
+	"net"
 	"os"
 	"regexp"
 	"runtime"
@@ -107,4 +109,65 @@ func TestFloodCtrlC(t *testing.T) {
 	s.do("send c bye")
 	s.do("expect c 'bye \\(a line of'")
 	wantLines(t, s.since(), `\[c\] Flood: stopped after \d+ bytes .*`, `\[c\] Resumed: \d+ bytes were waiting\.`)
+}
+
+// BenchmarkFlood compares a 64 MiB flood from a raw peer with a plain Go
+// client writing the same bytes from a 64 KiB buffer, both into a Go
+// sink on loopback. Run: go test -run '^$' -bench Flood -benchtime 5x ./repl.
+func BenchmarkFlood(b *testing.B) {
+	const size = 64 << 20
+	addr := sink(b)
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer devnull.Close()
+	var plain, flood time.Duration
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		c, err := net.Dial("tcp4", addr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		buf := make([]byte, floodBuf)
+		for sent := 0; sent < size; sent += len(buf) {
+			c.Write(buf)
+		}
+		c.Close()
+		plain += time.Since(start)
+
+		sh := newShell(devnull, devnull, false, false)
+		start = time.Now()
+		for _, cmd := range []string{"connect " + addr + " --name c --detach", "flood c 64MiB", "close c"} {
+			if err := sh.Exec(cmd); err != nil {
+				b.Fatal(err)
+			}
+		}
+		flood += time.Since(start)
+		sh.Close()
+	}
+	b.ReportMetric(float64(size)*float64(b.N)/(1<<20)/plain.Seconds(), "plain-MiB/s")
+	b.ReportMetric(float64(size)*float64(b.N)/(1<<20)/flood.Seconds(), "flood-MiB/s")
+	b.ReportMetric(flood.Seconds()/plain.Seconds(), "flood/plain")
+}
+
+// sink is a loopback server that reads and discards everything.
+func sink(tb testing.TB) string {
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	done := make(chan struct{})
+	tb.Cleanup(func() { l.Close(); <-done })
+	go func() {
+		defer close(done)
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() { io.Copy(io.Discard, c); c.Close() }()
+		}
+	}()
+	return l.Addr().String()
 }

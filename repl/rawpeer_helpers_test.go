@@ -11,14 +11,14 @@ import (
 // stepper drives a shell as a script does (settle, then the command),
 // one command at a time, so that a test can look between commands.
 type stepper struct {
-	t    *testing.T
+	t    testing.TB
 	sh   *Shell
 	out  bytes.Buffer
 	errb bytes.Buffer
 	seen int // output already returned by since
 }
 
-func newStepper(t *testing.T) *stepper {
+func newStepper(t testing.TB) *stepper {
 	s := &stepper{t: t}
 	s.sh = newShell(&s.out, &s.errb, false, false)
 	t.Cleanup(s.sh.Close)
