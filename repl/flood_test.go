@@ -153,21 +153,5 @@ func BenchmarkFlood(b *testing.B) {
 
 // sink is a loopback server that reads and discards everything.
 func sink(tb testing.TB) string {
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	done := make(chan struct{})
-	tb.Cleanup(func() { l.Close(); <-done })
-	go func() {
-		defer close(done)
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() { io.Copy(io.Discard, c); c.Close() }()
-		}
-	}()
-	return l.Addr().String()
+	return serveLoopback(tb, func(c net.Conn) { io.Copy(io.Discard, c) })
 }

@@ -2,9 +2,11 @@ package repl
 
 import (
 	"bytes"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -97,4 +99,28 @@ func localPort(t *testing.T, out, name string) string {
 		t.Fatalf("%s did not print its connection:\n%s", name, out)
 	}
 	return m[1]
+}
+
+// serveLoopback runs a server on an ephemeral loopback port that serves
+// each connection with serve in a goroutine of its own, then closes it,
+// and returns its address. The server stops with the test, once every
+// connection's serve has returned.
+func serveLoopback(tb testing.TB, serve func(c net.Conn)) string {
+	tb.Helper()
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	tb.Cleanup(func() { l.Close(); wg.Wait() })
+	wg.Go(func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() { serve(c); c.Close() })
+		}
+	})
+	return l.Addr().String()
 }
