@@ -22,7 +22,7 @@ type Command struct {
 func commands() []Command {
 	return []Command{
 		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]", Summary: "start a session running an example; for a server, return once it listens", Run: cmdRun, Complete: completeRun},
-		{Name: "connect", Args: "SERVER [CLIENT|raw] | HOST:PORT [--name N] [--count N] [--detach]", Summary: "start a client against a server session; raw, or HOST:PORT, is a raw client steered by hand; --count N starts N named NAME-1..NAME-N; --detach leaves the prompt", Run: cmdConnect, Complete: completeConnect},
+		{Name: "connect", Args: "SERVER [CLIENT|raw] | HOST:PORT [--name N] [--count N] [--detach]", Summary: "start a client against a server session or a listener; raw, or HOST:PORT, is a raw client steered by hand; --count N starts N named NAME-1..NAME-N; --detach leaves the prompt", Run: cmdConnect, Complete: completeConnect},
 		{Name: "listen", Args: "[PORT] [--name N] [--bind ADDR]", Summary: "a raw listener (ncat -l): accepted connections are N/1, N/2...; N alone means the last one", Help: listenHelp + rawHelp, Run: cmdListen, Complete: completeListen},
 		{Name: "stop", Args: "NAME... | all", Summary: "interrupt sessions; their cleanup runs and prints, then [NAME] stopped", Run: cmdStop, Complete: completeSessionsAll},
 		{Name: "sessions", Aliases: []string{"ps"}, Summary: "list sessions: name, example, state, address, connections, uptime", Run: cmdSessions},
