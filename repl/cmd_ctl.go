@@ -45,6 +45,9 @@ func cmdStop(sh *Shell, args []string) error {
 }
 
 func cmdSend(sh *Shell, args []string) error {
+	if raw, err := sh.sendRaw(args); raw {
+		return err
+	}
 	partial := len(args) > 0 && args[0] == "-n"
 	if partial {
 		args = args[1:]

@@ -101,15 +101,20 @@ func (sh *Shell) afterStart(s *Session) error {
 }
 
 func cmdConnect(sh *Shell, args []string) error {
-	o, err := parseOptions(args, "name")
+	args, detach := takeFlag(args, "--detach")
+	o, err := parseOptions(args, "name", "count")
 	if err != nil {
 		return err
 	}
 	if len(o.pos) < 1 || len(o.pos) > 2 {
-		return fmt.Errorf("usage: connect SERVER [CLIENT|raw] [--name N] | connect HOST:PORT | connect HOST PORT")
+		return fmt.Errorf("usage: connect SERVER [CLIENT|raw] [--name N] [--count N] [--detach] | connect HOST:PORT | connect HOST PORT | connect :PORT")
 	}
 	if hostport, ok := rawTarget(sh, o.pos); ok {
-		return sh.connectRaw(hostport, o.vals["name"])
+		cfg, err := rawAddress(hostport)
+		if err != nil {
+			return err
+		}
+		return sh.startClients(o, detach, rawClientExample(nil), cfg)
 	}
 	srv, err := sh.liveSession(o.pos[0])
 	if err != nil {
@@ -127,15 +132,7 @@ func cmdConnect(sh *Shell, args []string) error {
 	if a.Addr().IsUnspecified() {
 		host = sh.host
 	}
-	name := o.vals["name"]
-	if name == "" {
-		name = sh.defaultName(client.Name)
-	}
-	s, err := sh.startSession(name, client, netex.Config{Host: host, Port: int(a.Port())})
-	if err != nil {
-		return err
-	}
-	return sh.afterStart(s)
+	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: int(a.Port())})
 }
 
 // rawTarget reads connect's words as an address when they name no
@@ -160,6 +157,9 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 	if srv.ex.Role != netex.Server {
 		return nil, fmt.Errorf("session %q runs %s, a client; connect needs a server session", srv.name, srv.ex.Name)
 	}
+	if srv.raw != nil {
+		return listenerClient(srv, named)
+	}
 	if len(named) == 0 {
 		if len(srv.ex.Peers) == 0 {
 			return nil, fmt.Errorf("%s pairs with no example; use connect %s raw", srv.ex.Name, srv.name)
@@ -168,7 +168,7 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 	}
 	name := named[0]
 	if name == rawName {
-		return rawClient(), nil
+		return rawClientExample(nil), nil
 	}
 	ex, ok := netex.Lookup(name)
 	if !ok {
@@ -182,25 +182,18 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 	return ex, nil
 }
 
-// connectRaw starts a raw line client to host:port.
-func (sh *Shell) connectRaw(hostport, name string) error {
+// rawAddress checks a HOST:PORT for connect.
+func rawAddress(hostport string) (netex.Config, error) {
 	host, ps, err := net.SplitHostPort(hostport)
 	if err != nil {
-		return fmt.Errorf("bad address %q: want HOST:PORT, :PORT or HOST PORT", hostport)
+		return netex.Config{}, fmt.Errorf("bad address %q: want HOST:PORT, :PORT or HOST PORT", hostport)
 	}
 	if host == "" {
 		host = "localhost"
 	}
 	port, err := parsePort(ps, 1)
 	if err != nil {
-		return err
+		return netex.Config{}, err
 	}
-	if name == "" {
-		name = sh.defaultName(rawName)
-	}
-	s, err := sh.startSession(name, rawClient(), netex.Config{Host: host, Port: port})
-	if err != nil {
-		return err
-	}
-	return sh.afterStart(s)
+	return netex.Config{Host: host, Port: port}, nil
 }

@@ -76,6 +76,7 @@ func runInteractive(stdin *os.File, stdout, stderr io.Writer, colour bool, histo
 	stopSignals := t.closeOnSignal()
 	defer stopSignals()
 	t.sh.greet(rl.Stdout(), initPath())
+	defer interruptOnSigint(t.sh)()
 	t.loop()
 	t.sh.Close()
 	return 0

@@ -19,6 +19,7 @@ type Session struct {
 	ex    *netex.Example
 	run   *netex.Run
 	stdin *netex.StdinPipe // nil unless the example reads standard input
+	raw   *rawSession      // nil unless a raw client or listener
 	log   *history.Transcript
 	label string // "[name]", coloured when colour is on
 	pr    *printer

@@ -170,6 +170,13 @@ func (sh *Shell) list() []*Session {
 // startSession starts ex as a session called name. A session of that
 // name that has ended is replaced, transcript and all.
 func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) (*Session, error) {
+	return sh.startRawSession(name, ex, cfg, nil)
+}
+
+// startRawSession starts ex as a session called name; raw, if not nil,
+// is the raw client or listener that ex runs. A session of that name
+// that has ended is replaced, transcript and all.
+func (sh *Shell) startRawSession(name string, ex *netex.Example, cfg netex.Config, raw *rawSession) (*Session, error) {
 	old, err := sh.claimName(name)
 	if err != nil {
 		return nil, err
@@ -187,7 +194,7 @@ func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) 
 		c.DisableColor()
 	}
 	s := &Session{name: name, ex: ex, log: history.NewTranscript(history.DefaultTranscriptLines),
-		label: c.Sprint("[" + name + "]"), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{})}
+		label: c.Sprint("[" + name + "]"), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{}), raw: raw}
 	if ex.ReadsStdin {
 		s.stdin = netex.NewStdinPipe()
 		cfg.Stdin = s.stdin
@@ -238,7 +245,16 @@ const settleLimit = 2 * time.Second
 // this before and after each command, so a script's output does not
 // depend on timing.
 func (sh *Shell) settle() {
-	deadline := time.Now().Add(settleLimit)
+	sh.calm(settleLimit)
+	for _, s := range sh.list() {
+		s.flush()
+	}
+}
+
+// calm waits, up to limit, until every session is at rest, seen at rest
+// three times in a row a moment apart.
+func (sh *Shell) calm(limit time.Duration) {
+	deadline := time.Now().Add(limit)
 	for calm := 0; calm < 3 && time.Now().Before(deadline); {
 		if sh.allIdle() {
 			calm++
@@ -246,9 +262,6 @@ func (sh *Shell) settle() {
 			calm = 0
 		}
 		time.Sleep(200 * time.Microsecond)
-	}
-	for _, s := range sh.list() {
-		s.flush()
 	}
 }
 

@@ -102,6 +102,7 @@ func TestScriptRawConnect(t *testing.T) {
 	matchOutput(t, out,
 		`\[raw\] Connected to `+reAddr+` from `+reAddr,
 		`\[raw\] hello world`,
+		`\[raw\] Shut down the write side \(FIN sent\); still reading.`,
 		`\[raw\] Server closed the connection.`,
 		`\[raw\] => T`)
 }
@@ -110,27 +111,12 @@ func TestScriptRawConnect(t *testing.T) {
 // connection after its client's end of input.
 func echoServer(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	t.Cleanup(func() { l.Close(); <-done })
-	go func() {
-		defer close(done)
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			sc := bufio.NewScanner(c)
-			for sc.Scan() {
-				c.Write([]byte(sc.Text() + "\r\n"))
-			}
-			c.Close()
+	return serveLoopback(t, func(c net.Conn) {
+		sc := bufio.NewScanner(c)
+		for sc.Scan() {
+			c.Write([]byte(sc.Text() + "\r\n"))
 		}
-	}()
-	return l.Addr().String()
+	})
 }
 
 func TestScriptLispFormAndNames(t *testing.T) {
