@@ -17,9 +17,9 @@ import (
 
 // rawHelp, floodHelp and listenHelp are the longer help of the raw verbs.
 const (
-	rawHelp = "NAME is a raw client (connect HOST:PORT, connect SERVER raw), a listener's connection (L/2), a listener's own name (its last accepted connection), or a glob over those (c-*, L/*). Example sessions refuse these verbs."
-	floodHelp = "SIZE is a byte count: 4096, 100KB, 64MiB, 1GiB. Without --line the bytes have no newline; with it they are 64-byte lines ending in CRLF. The flood is sent from one small reused buffer, a round at a time, and reports each quarter, then the bytes sent and how long the peer took to accept them. flood waits for that end: Ctrl-C stops the flood and keeps the connection. With --detach it returns at once; flood NAME stop or stop NAME ends it. What comes back meanwhile is counted, not shown, until the next verb."
-	sendHelp = "For raw sessions NAME may also be a listener's connection (L/2), a listener's own name or a glob, and -x sends bytes given in hex, e.g. send -x c ff fe 68 69 0d 0a; -n and -x are for raw sessions only."
+	rawHelp    = "NAME is a raw client (connect HOST:PORT, connect SERVER raw), a listener's connection (L/2), a listener's own name (its last accepted connection), or a glob over those (c-*, L/*). Example sessions refuse these verbs."
+	floodHelp  = "SIZE is a byte count: 4096, 100KB, 64MiB, 1GiB. Without --line the bytes have no newline; with it they are 64-byte lines ending in CRLF. The flood is sent from one small reused buffer, a round at a time, and reports each quarter, then the bytes sent and how long the peer took to accept them. flood waits for that end: Ctrl-C stops the flood and keeps the connection. With --detach it returns at once; flood NAME stop or stop NAME ends it. What comes back meanwhile is counted, not shown, until the next verb."
+	sendHelp   = "For raw sessions NAME may also be a listener's connection (L/2), a listener's own name or a glob, and -x sends bytes given in hex, e.g. send -x c ff fe 68 69 0d 0a; -n and -x are for raw sessions only."
 	listenHelp = "PORT defaults to the shell's port (set port); 0 takes a free one, shown in the Listening line and in sessions. connect N CLIENT --detach runs a tutorial client against the listener."
 )
 
