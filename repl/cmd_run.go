@@ -116,19 +116,15 @@ func cmdConnect(sh *Shell, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, ok := srv.run.Addr()
-	if !ok {
-		return fmt.Errorf("session %q is not a listening server (%s)", srv.name, srv.State())
-	}
-	host := a.Addr().String()
-	if a.Addr().IsUnspecified() {
-		host = sh.host
+	host, port, err := sh.serverAddr(srv)
+	if err != nil {
+		return err
 	}
 	name := o.vals["name"]
 	if name == "" {
 		name = sh.freeName(client.Name)
 	}
-	s, err := sh.startSession(name, client, netex.Config{Host: host, Port: int(a.Port())})
+	s, err := sh.startSession(name, client, netex.Config{Host: host, Port: port})
 	if err != nil {
 		return err
 	}
@@ -142,6 +138,9 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 		return nil, fmt.Errorf("session %q runs %s, a client; connect needs a server session", srv.name, srv.ex.Name)
 	}
 	name := netex.PreferredClient(srv.ex)
+	if len(srv.ex.Peers) == 0 { // a proxy to HOST:PORT: protocol unknown
+		name = rawName
+	}
 	if len(named) == 1 {
 		name = named[0]
 	}
@@ -150,6 +149,9 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 	}
 	ex, ok := netex.Lookup(name)
 	if !ok || ex.Role != netex.Client || !netex.Pairs(ex, srv.ex) {
+		if len(srv.ex.Peers) == 0 {
+			return nil, fmt.Errorf("%s forwards to a HOST:PORT whose protocol is unknown; use raw", srv.name)
+		}
 		return nil, fmt.Errorf("%s does not speak %s's protocol (%s); use one of: %s, or raw",
 			name, srv.ex.Name, srv.ex.Protocol, strings.Join(srv.ex.Peers, ", "))
 	}

@@ -22,6 +22,8 @@ func commands() []Command {
 	return []Command{
 		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]", Summary: "start a session running an example; for a server, return once it listens", Run: cmdRun, Complete: completeRun},
 		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] | HOST:PORT [--name N]", Summary: "start a client against a server session; raw, or HOST:PORT, is a line client for talking by hand", Run: cmdConnect, Complete: completeConnect},
+		{Name: "proxy", Args: "SERVER|HOST:PORT [--name N] [--port P] [--bind ADDR]", Summary: "start a fault-injecting proxy session in front of a server; connect to it as to the server", Run: cmdProxy, Complete: completeProxy},
+		{Name: "toxic", Args: "PROXY add TYPE [VALUE] [--OPT V]... [--up|--down] | list | remove NAME", Summary: "add, list or remove a proxy's toxics: latency, bandwidth, slicer, reset-peer, timeout, limit-data, slow-close", Run: cmdToxic, Complete: completeToxic},
 		{Name: "stop", Args: "NAME... | all", Summary: "interrupt sessions; their cleanup runs and prints, then [NAME] stopped", Run: cmdStop, Complete: completeSessionsAll},
 		{Name: "sessions", Aliases: []string{"ps"}, Summary: "list sessions: name, example, state, address, connections, uptime", Run: cmdSessions},
 		{Name: "threads", Args: "[NAME]", Summary: "list live threads (and event-base handlers) of every session or one", Run: cmdThreads, Complete: completeSessions},

@@ -112,7 +112,12 @@ func (t Toxic) Attributes() string {
 	return ""
 }
 
-// String is the toxic as one line: name, type, stream and attributes.
+// String is the toxic as one line: name (and type, if the name is not
+// the type), stream and attributes.
 func (t Toxic) String() string {
-	return fmt.Sprintf("%s (%s, %s) %s", t.Name, t.Type, t.Stream, t.Attributes())
+	name := t.Name
+	if t.Name != t.Type {
+		name += " (" + t.Type + ")"
+	}
+	return fmt.Sprintf("%s on %s: %s", name, t.Stream, t.Attributes())
 }
