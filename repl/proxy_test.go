@@ -1,6 +1,8 @@
 package repl
 
 import (
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -169,6 +171,37 @@ func TestProxyCompletion(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("complete %q = %q, want %q among them", line, got, want)
+		}
+	}
+}
+
+// TestReadmeProxyRecipe runs the README's proxy recipe and checks the
+// faults it shows.
+func TestReadmeProxyRecipe(t *testing.T) {
+	leakCheck(t)
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(readme), "## Fault-injecting proxy\n")
+	_, block, ok2 := strings.Cut(sec, "\n```\n")
+	recipe, _, ok3 := strings.Cut(block, "```\n")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("README has no proxy recipe")
+	}
+	out, errs, code := script(t, recipe)
+	if code != 0 || errs != "" {
+		t.Fatalf("status %d, stderr %q\n%s", code, errs, out)
+	}
+	for _, re := range []string{
+		`\[p\] #1 downstream: latency: holding each chunk 500ms ± 0s\n`,
+		`\[ex3-client\] ` + reTime + `\n\[ex3-client\] => T\n`,
+		`\[p\] #2 closed \(limit_data 0 bytes\); 0 bytes up, 0 bytes down\n`,
+		`\[ex3-client-2\] Got end-of-file. Server closed connection!\n`,
+		`\[ex3-client-3\] Unhandled SOCKET-CONNECTION-RESET-ERROR: .*"Connection reset by peer"`,
+	} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Fatalf("output lacks /%s/:\n%s", re, out)
 		}
 	}
 }
