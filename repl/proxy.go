@@ -188,7 +188,6 @@ func (sh *Shell) proxyNames() []string {
 	return names
 }
 
-
 func completeProxy(sh *Shell, args []string) []string {
 	if len(args) > 0 {
 		return []string{"--name", "--port", "--bind"}
