@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/ionetsh/ionetsh/netex"
 	"github.com/ionetsh/ionetsh/netex/toxproxy"
@@ -124,13 +125,41 @@ func (sh *Shell) runProxy(t *netex.Thread, ex *netex.Example, target string) (bo
 	done := make(chan struct{})
 	var serr error
 	go func() { defer close(done); serr = px.Serve(ln) }()
-	err = t.Await(done)
+	err = awaitProxy(t, px, done)
 	px.Close()
 	<-done
 	if serr != nil {
 		return false, serr
 	}
 	return true, err
+}
+
+// awaitProxy waits until the proxy has ended (done) or the thread is
+// interrupted. The thread counts as idle only while the proxy holds
+// nothing, so that a script waits for traffic through the proxy (and
+// its toxics) to come to rest, as it does for an example's.
+func awaitProxy(t *netex.Thread, px *toxproxy.Proxy, done <-chan struct{}) error {
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for {
+		wake := px.Wake()
+		if !px.Busy() {
+			if err := t.Await(wake); err != nil {
+				return err
+			}
+		} else {
+			select {
+			case <-tick.C:
+			case <-t.Ctx.Done():
+				return t.Await(make(chan struct{})) // the Interrupted condition
+			}
+		}
+		select {
+		case <-done:
+			return nil
+		default:
+		}
+	}
 }
 
 // dupListener makes a net.Listener on a duplicate of a listening fd.

@@ -66,6 +66,9 @@ func newRig(t *testing.T, setup func(p *Proxy)) *rig {
 		r.p.Close()
 		target.Close()
 		wg.Wait()
+		if n := r.p.busy.Load(); n != 0 {
+			t.Errorf("the proxy still holds %d after it closed", n)
+		}
 		for _, c := range r.conns {
 			c.Close()
 		}

@@ -51,8 +51,24 @@ func (l *link) run() {
 	ended.Wait()
 	l.teardown(false, "both sides closed")
 	wg.Wait()
+	l.drop(up)
+	l.drop(down)
 	l.p.logf("#%d closed (%s); %d bytes up, %d bytes down\n", l.id, l.why,
 		l.bytes[Upstream].Load(), l.bytes[Downstream].Load())
+}
+
+// drop lets go of the data left in ch when the link ended.
+func (l *link) drop(ch <-chan chunk) {
+	for {
+		select {
+		case c := <-ch:
+			if c.err == nil {
+				l.p.hold(-1)
+			}
+		default:
+			return
+		}
+	}
 }
 
 // teardown closes both sockets, with a reset (SO_LINGER 0) if reset is
@@ -76,8 +92,12 @@ func (l *link) read(src *net.TCPConn, out chan<- chunk) {
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := src.Read(buf)
-		if n > 0 && !l.send(out, chunk{data: append([]byte(nil), buf[:n]...), at: time.Now()}) {
-			return
+		if n > 0 {
+			l.p.hold(1)
+			if !l.send(out, chunk{data: append([]byte(nil), buf[:n]...), at: time.Now()}) {
+				l.p.hold(-1)
+				return
+			}
 		}
 		if err != nil {
 			l.send(out, chunk{err: err})
@@ -142,7 +162,9 @@ func (pm *pump) run() {
 				pm.end(c.err, chain)
 				return
 			}
-			if err := pm.process(c, chain); err != nil {
+			err := pm.process(c, chain)
+			pm.l.p.hold(-1)
+			if err != nil {
 				pm.fail(err)
 				return
 			}
@@ -232,11 +254,11 @@ func (pm *pump) write(c chunk) error {
 	if len(c.data) == 0 {
 		return nil
 	}
+	if pm.l.p.onWrite != nil {
+		pm.l.p.onWrite(pm.dir, len(c.data))
+	}
 	n, err := pm.dst.Write(c.data)
 	pm.l.bytes[pm.dir].Add(int64(n))
-	if pm.l.p.onWrite != nil {
-		pm.l.p.onWrite(pm.dir, n)
-	}
 	return err
 }
 

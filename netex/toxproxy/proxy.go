@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,15 +16,22 @@ type Proxy struct {
 	target string
 	logf   func(format string, args ...any)
 
-	// onWrite, when set (by tests), sees the size of every write the
-	// proxy makes on a stream, after the toxics.
+	// onWrite, when set (by tests), is told the size of every write the
+	// proxy makes on a stream, after the toxics, just before it is made.
 	onWrite func(d Direction, n int)
 
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
+	// busy counts what the proxy holds: connections being set up and
+	// chunks read but not yet through their toxics. wake is closed when
+	// busy leaves zero (see Wake).
+	busy atomic.Int64
+
 	mu      sync.Mutex
+	wake    chan struct{}
+	served  bool          // Serve has returned; wake stays closed
 	toxics  []*entry      // in the order added
 	changed chan struct{} // closed and replaced when toxics change
 	links   map[*link]struct{}
@@ -43,7 +51,7 @@ type entry struct {
 func New(target string, logf func(format string, args ...any)) *Proxy {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Proxy{target: target, logf: logf, ctx: ctx, cancel: cancel,
-		changed: make(chan struct{}), links: map[*link]struct{}{}}
+		changed: make(chan struct{}), wake: make(chan struct{}), links: map[*link]struct{}{}}
 }
 
 // Target returns the address the proxy forwards to.
@@ -60,6 +68,10 @@ func (p *Proxy) Serve(ln net.Listener) error {
 		p.cancel() // no handler adds a link after this
 		p.closeLinks()
 		p.wg.Wait()
+		p.mu.Lock()
+		p.served = true
+		close(p.wake)
+		p.mu.Unlock()
 	}()
 	for {
 		c, err := ln.Accept()
@@ -73,6 +85,7 @@ func (p *Proxy) Serve(ln net.Listener) error {
 		p.conns++
 		id := p.conns
 		p.mu.Unlock()
+		p.hold(1)
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
@@ -93,29 +106,40 @@ func (p *Proxy) closeLinks() {
 	}
 }
 
-// handle dials the target for an accepted client and runs the link.
+// handle sets up the link for an accepted client and runs it.
 func (p *Proxy) handle(id int, client *net.TCPConn) {
+	l := p.setup(id, client)
+	p.hold(-1) // the connection is set up, or given up
+	if l == nil {
+		return
+	}
+	l.run()
+	p.mu.Lock()
+	delete(p.links, l)
+	p.mu.Unlock()
+}
+
+// setup dials the target for an accepted client and records the link;
+// nil if the target cannot be reached or the proxy is closing.
+func (p *Proxy) setup(id int, client *net.TCPConn) *link {
 	var d net.Dialer
 	sc, err := d.DialContext(p.ctx, "tcp", p.target)
 	if err != nil {
 		p.logf("#%d from %s: cannot reach %s: %v; closing\n", id, client.RemoteAddr(), p.target, unwrapOp(err))
 		client.Close()
-		return
+		return nil
 	}
 	l := newLink(p, id, client, sc.(*net.TCPConn))
 	p.mu.Lock()
 	if p.ctx.Err() != nil {
 		p.mu.Unlock()
 		l.teardown(false, "proxy stopped")
-		return
+		return nil
 	}
 	p.links[l] = struct{}{}
 	p.mu.Unlock()
 	p.logf("#%d accepted from %s, forwarding via %s to %s\n", id, client.RemoteAddr(), sc.LocalAddr(), sc.RemoteAddr())
-	l.run()
-	p.mu.Lock()
-	delete(p.links, l)
-	p.mu.Unlock()
+	return l
 }
 
 // unwrapOp drops the "dial tcp ..." prefix of a net.OpError.
@@ -125,6 +149,33 @@ func unwrapOp(err error) error {
 		return op.Err
 	}
 	return err
+}
+
+// hold adds n to what the proxy holds.
+func (p *Proxy) hold(n int64) {
+	if p.busy.Add(n) == n && n > 0 {
+		p.mu.Lock()
+		if !p.served {
+			close(p.wake)
+			p.wake = make(chan struct{})
+		}
+		p.mu.Unlock()
+	}
+}
+
+// Busy reports whether the proxy holds anything: a connection it is
+// setting up, or data on its way through its toxics (data a timeout
+// toxic dropped is not held). A caller that must know when traffic
+// through the proxy has settled can wait for !Busy.
+func (p *Proxy) Busy() bool { return p.busy.Load() > 0 }
+
+// Wake returns a channel that is closed the next time the proxy becomes
+// busy, or when Serve has returned. Take it before checking Busy, so
+// that no change is missed.
+func (p *Proxy) Wake() <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.wake
 }
 
 // Add adds a toxic; its name must not be taken.

@@ -75,15 +75,16 @@ func TestSlicer(t *testing.T) {
 			t.Fatalf("size %d: client read %q, %v", size, got, err)
 		}
 		mu.Lock()
-		for _, n := range writes {
+		seen := append([]int(nil), writes...)
+		mu.Unlock()
+		for _, n := range seen {
 			if n != size {
-				t.Fatalf("size %d: proxy wrote segments of %v", size, writes)
+				t.Fatalf("size %d: proxy wrote segments of %v", size, seen)
 			}
 		}
-		if len(writes) != len(msg)/size {
-			t.Fatalf("size %d: %d writes, want %d", size, len(writes), len(msg)/size)
+		if len(seen) != len(msg)/size {
+			t.Fatalf("size %d: %d writes, want %d", size, len(seen), len(msg)/size)
 		}
-		mu.Unlock()
 	}
 }
 
@@ -196,5 +197,36 @@ func TestSlowClose(t *testing.T) {
 	}
 	if d := time.Since(closed); d < delay {
 		t.Fatalf("end-of-file arrived %v after the close, want at least %v", d, delay)
+	}
+}
+
+// TestBusy checks that the proxy counts as busy while a latency toxic
+// holds data, and as idle once the data is through.
+func TestBusy(t *testing.T) {
+	r := newRig(t, nil)
+	r.add(Toxic{Name: "latency", Type: Latency, Stream: Downstream, Latency: 100 * time.Millisecond})
+	c, s := r.dial()
+	deadline := time.Now().Add(5 * time.Second)
+	for r.p.Busy() && time.Now().Before(deadline) { // the connection's setup
+		time.Sleep(time.Millisecond)
+	}
+	wake := r.p.Wake()
+	if r.p.Busy() {
+		t.Fatal("busy with nothing in flight")
+	}
+	mustWrite(t, s, []byte("x"))
+	select {
+	case <-wake:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the proxy did not wake when data arrived")
+	}
+	if _, err := c.Read(make([]byte, 1)); err != nil {
+		t.Fatal(err)
+	}
+	for r.p.Busy() && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if r.p.Busy() {
+		t.Fatal("still busy after the data went through")
 	}
 }
