@@ -205,3 +205,31 @@ func TestReadmeProxyRecipe(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptProxyStopWhileHeld stops a proxy while a toxic holds data on
+// an open connection: the connection is closed, the client sees the end,
+// and nothing is left behind.
+func TestScriptProxyStopWhileHeld(t *testing.T) {
+	leakCheck(t)
+	out, errs, code := script(t, `
+run ex5-server --port 0 --bind 127.0.0.1
+proxy ex5-server --name p --bind 127.0.0.1
+toxic p add timeout 0 --up
+connect p
+send ex4-client lost
+expect p '^#1 upstream: timeout: dropping data, never closing$'
+stop p
+expect ex4-client 'Got end-of-file. Server closed connection on read!'
+`)
+	if code != 0 || errs != "" {
+		t.Fatalf("status %d, stderr %q\n%s", code, errs, out)
+	}
+	for _, want := range []string{"[p] #1 closed (proxy stopped); 0 bytes up, 0 bytes down\n[p] stopped\n"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Read line from") {
+		t.Fatalf("the timeout toxic let a line through:\n%s", out)
+	}
+}
