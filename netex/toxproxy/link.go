@@ -216,7 +216,10 @@ func (pm *pump) end(err error, chain []*entry) {
 	for _, e := range chain {
 		if e.Type == SlowClose {
 			pm.logf("slow_close: %s closed; holding the close for %v", side(pm.dir), e.Delay)
-			if !pm.sleep(e.Delay) {
+			pm.l.p.hold(1)
+			ok := pm.sleep(e.Delay)
+			pm.l.p.hold(-1)
+			if !ok {
 				return
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"sync"
 	"syscall"
@@ -229,4 +230,25 @@ func TestBusy(t *testing.T) {
 	if r.p.Busy() {
 		t.Fatal("still busy after the data went through")
 	}
+}
+
+// TestUnreachable checks that a client of a proxy whose target refuses
+// is closed, with a line saying why.
+func TestUnreachable(t *testing.T) {
+	gone, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone.Close() // its port now refuses connections
+	r := newRig(t, func(p *Proxy) { p.target = gone.Addr().String() })
+	c, err := net.Dial("tcp", r.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if got, err := io.ReadAll(c); err != nil || len(got) != 0 {
+		t.Fatalf("client read %q, %v; want end-of-file", got, err)
+	}
+	r.waitLog(`^#1 from 127\.0\.0\.1:\d+: cannot reach 127\.0\.0\.1:\d+: .*connection refused; closing$`)
 }
