@@ -233,3 +233,28 @@ expect ex4-client 'Got end-of-file. Server closed connection on read!'
 		t.Fatalf("the timeout toxic let a line through:\n%s", out)
 	}
 }
+
+// TestScriptProxyHalfClose checks that ex5b-client's half-close passes
+// through a proxy: ex7-server sees end-of-file, and every echo comes back.
+func TestScriptProxyHalfClose(t *testing.T) {
+	leakCheck(t)
+	out, errs, code := script(t, `
+run ex7-server --port 0 --bind 127.0.0.1
+proxy ex7-server --name p --bind 127.0.0.1
+connect p
+send ex5b-client one
+send ex5b-client two
+eof ex5b-client
+wait ex5b-client
+`)
+	if code != 0 || errs != "" {
+		t.Fatalf("status %d, stderr %q\n%s", code, errs, out)
+	}
+	for _, want := range []string{"produced end-of-file on a read.\n",
+		"[ex5b-client] one\n", "[ex5b-client] two\n", "[ex5b-client] make-ex5b-str-cli-read: server closed connection on read!\n",
+		"[p] #1 closed (both sides closed); 10 bytes up, 10 bytes down\n"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
