@@ -88,18 +88,9 @@ func parseToxic(words []string) (toxproxy.Toxic, error) {
 	if !ok {
 		return t, fmt.Errorf("unknown toxic %q; toxics: %s", words[0], strings.Join(toxicTypeWords(), ", "))
 	}
-	t.Type, t.Name, t.Stream = typ, typ, toxproxy.Downstream
+	t.Type, t.Name = typ, typ
 	var rest []string
-	for _, w := range words[1:] {
-		switch w {
-		case "--up", "--upstream":
-			t.Stream = toxproxy.Upstream
-		case "--down", "--downstream":
-			t.Stream = toxproxy.Downstream
-		default:
-			rest = append(rest, w)
-		}
-	}
+	t.Stream, rest = streamFlag(words[1:])
 	params := toxicParams(typ)
 	allowed := []string{"name"}
 	for _, p := range params {
@@ -129,6 +120,23 @@ func parseToxic(words []string) (toxproxy.Toxic, error) {
 		}
 	}
 	return t, t.Validate()
+}
+
+// streamFlag takes --up and --down (the last one counts; toxiproxy's
+// default is downstream) out of words.
+func streamFlag(words []string) (toxproxy.Direction, []string) {
+	d, rest := toxproxy.Downstream, []string(nil)
+	for _, w := range words {
+		switch w {
+		case "--up", "--upstream":
+			d = toxproxy.Upstream
+		case "--down", "--downstream":
+			d = toxproxy.Downstream
+		default:
+			rest = append(rest, w)
+		}
+	}
+	return d, rest
 }
 
 // toxicDefaults gives the parameters toxiproxy's defaults where it has
