@@ -124,15 +124,11 @@ func cmdConnect(sh *Shell, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, ok := srv.run.Addr()
-	if !ok {
-		return fmt.Errorf("session %q is not a listening server (%s)", srv.name, srv.State())
+	host, port, err := sh.serverAddr(srv)
+	if err != nil {
+		return err
 	}
-	host := a.Addr().String()
-	if a.Addr().IsUnspecified() {
-		host = sh.host
-	}
-	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: int(a.Port())})
+	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: port})
 }
 
 // rawTarget reads connect's words as an address when they name no
@@ -161,10 +157,10 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 		return listenerClient(srv, named)
 	}
 	if len(named) == 0 {
-		if len(srv.ex.Peers) == 0 {
-			return nil, fmt.Errorf("%s pairs with no example; use connect %s raw", srv.ex.Name, srv.name)
+		named = []string{rawName} // a proxy to a HOST:PORT: protocol unknown
+		if len(srv.ex.Peers) > 0 {
+			named = srv.ex.Peers[:1]
 		}
-		named = srv.ex.Peers[:1]
 	}
 	name := named[0]
 	if name == rawName {
@@ -176,6 +172,9 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 			name, didYouMean(name, netex.Names()), srv.ex.Name, strings.Join(srv.ex.Peers, ", "))
 	}
 	if ex.Role != netex.Client || !netex.Pairs(ex, srv.ex) {
+		if len(srv.ex.Peers) == 0 {
+			return nil, fmt.Errorf("%s forwards to a HOST:PORT whose protocol is unknown; use raw", srv.name)
+		}
 		return nil, fmt.Errorf("%s does not speak %s's protocol (%s); use one of: %s, or raw",
 			name, srv.ex.Name, srv.ex.Protocol, strings.Join(srv.ex.Peers, ", "))
 	}

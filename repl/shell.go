@@ -13,6 +13,7 @@ import (
 	"github.com/fatih/color"
 	"github.com/ionetsh/ionetsh/history"
 	"github.com/ionetsh/ionetsh/netex"
+	"github.com/ionetsh/ionetsh/netex/toxproxy"
 )
 
 // errQuit is returned by quit and exit to end the shell.
@@ -59,9 +60,10 @@ type Shell struct {
 	cmdCancel context.CancelFunc
 
 	mu       sync.Mutex
-	sessions []*Session // in start order
-	started  int        // sessions ever started, for colours
-	cmds     []record   // commands run so far, for save
+	sessions []*Session                         // in start order
+	started  int                                // sessions ever started, for colours
+	cmds     []record                           // commands run so far, for save
+	proxies  map[*netex.Example]*toxproxy.Proxy // running proxies, by session example
 }
 
 // record is a command the shell ran, when, and whether it worked.
