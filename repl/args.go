@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 // splitCommands splits a -c argument or a script line into commands at
@@ -115,11 +117,11 @@ func parseOptions(words []string, allowed ...string) (options, error) {
 			continue
 		}
 		if !contains(allowed, key) {
-			return o, fmt.Errorf("unknown option %s (expected one of %s)", w, optionList(allowed))
+			return o, fmt.Errorf("unknown option %s (expected one of %s)", visible.Short(w), optionList(allowed))
 		}
 		if !hasVal {
 			if i+1 >= len(words) {
-				return o, fmt.Errorf("option %s needs a value", w)
+				return o, fmt.Errorf("option %s needs a value", visible.Short(w))
 			}
 			i++
 			val = words[i]
@@ -151,7 +153,7 @@ func contains(list []string, s string) bool {
 func parsePort(s string, min int) (int, error) {
 	p, err := strconv.Atoi(s)
 	if err != nil || p < min || p > 65535 {
-		return 0, fmt.Errorf("bad port %q: want a number from %d to 65535", s, min)
+		return 0, fmt.Errorf("bad port %s: want a number from %d to 65535", visible.Quote(s), min)
 	}
 	return p, nil
 }

@@ -2,10 +2,14 @@ package repl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"time"
+
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 // defaultWait bounds wait and expect when no timeout is given.
@@ -31,7 +35,7 @@ func cmdStop(sh *Shell, args []string) error {
 	for _, s := range targets {
 		if s.Ended() {
 			s.flush()
-			errs = append(errs, fmt.Sprintf("session %q has already ended (%s)", s.name, s.State()))
+			errs = append(errs, fmt.Sprintf("session %s has already ended (%s)", visible.Quote(s.name), s.State()))
 			continue
 		}
 		sh.stop(s)
@@ -62,7 +66,7 @@ func cmdSend(sh *Shell, args []string) error {
 		send = s.stdin.SendPartial
 	}
 	if !send(strings.Join(args[1:], " ")) {
-		return fmt.Errorf("session %q: standard input is already closed", s.name)
+		return fmt.Errorf("session %s: standard input is already closed", visible.Quote(s.name))
 	}
 	return nil
 }
@@ -86,10 +90,10 @@ func (sh *Shell) inputSession(name string) (*Session, error) {
 		return nil, err
 	}
 	if s.stdin == nil {
-		return nil, fmt.Errorf("session %q (%s) does not read standard input", s.name, s.ex.Name)
+		return nil, fmt.Errorf("session %s (%s) does not read standard input", visible.Quote(s.name), s.ex.Name)
 	}
 	if s.Ended() {
-		return nil, fmt.Errorf("session %q has ended (%s)", s.name, s.State())
+		return nil, fmt.Errorf("session %s has ended (%s)", visible.Quote(s.name), s.State())
 	}
 	return s, nil
 }
@@ -116,7 +120,7 @@ func timeoutArg(args []string, i int) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(args[i])
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("bad timeout %q: want a duration such as 5s or 500ms", args[i])
+		return 0, fmt.Errorf("bad timeout %s: want a duration such as 5s or 500ms", visible.Quote(args[i]))
 	}
 	return d, nil
 }
@@ -139,7 +143,7 @@ func cmdWait(sh *Shell, args []string) error {
 	case <-sh.commandContext().Done():
 		return errInterrupted
 	case <-time.After(d):
-		return fmt.Errorf("wait %s: still %s after %v", s.name, s.State(), d)
+		return fmt.Errorf("wait %s: still %s after %v", visible.Short(s.name), s.State(), d)
 	}
 }
 
@@ -153,7 +157,7 @@ func cmdExpect(sh *Shell, args []string) error {
 	}
 	re, err := regexp.Compile(args[1])
 	if err != nil {
-		return fmt.Errorf("bad regular expression %q: %v", args[1], err)
+		return fmt.Errorf("bad regular expression %s: %v", visible.Quote(args[1]), regexpProblem(err))
 	}
 	d, err := timeoutArg(args, 2)
 	if err != nil {
@@ -184,14 +188,14 @@ func (s *Session) expect(ctx context.Context, re *regexp.Regexp, d time.Duration
 		}
 		from = first + int64(len(lines))
 		if ended {
-			return fmt.Errorf("expect %s %q: the session ended (%s) without printing it", s.name, re, s.State())
+			return fmt.Errorf("expect %s %s: the session ended (%s) without printing it", visible.Short(s.name), visible.Quote(re.String()), s.State())
 		}
 		select {
 		case <-changed:
 		case <-ctx.Done():
 			return errInterrupted
 		case <-deadline:
-			return fmt.Errorf("expect %s %q: no matching line within %v", s.name, re, d)
+			return fmt.Errorf("expect %s %s: no matching line within %v", visible.Short(s.name), visible.Quote(re.String()), d)
 		}
 	}
 }
@@ -202,7 +206,7 @@ func cmdSleep(sh *Shell, args []string) error {
 	}
 	d, err := time.ParseDuration(args[0])
 	if err != nil || d < 0 {
-		return fmt.Errorf("bad duration %q: want e.g. 200ms or 2s", args[0])
+		return fmt.Errorf("bad duration %s: want e.g. 200ms or 2s", visible.Quote(args[0]))
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -212,4 +216,15 @@ func cmdSleep(sh *Shell, args []string) error {
 	case <-sh.commandContext().Done():
 		return errInterrupted
 	}
+}
+
+// regexpProblem is what is wrong with a regular expression, without
+// repeating all of it: the parser's error quotes the offending part,
+// which may be the whole argument.
+func regexpProblem(err error) string {
+	var se *syntax.Error
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s: %s", se.Code, visible.Quote(se.Expr))
+	}
+	return err.Error()
 }

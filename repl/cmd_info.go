@@ -5,6 +5,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
 )
 
@@ -21,8 +22,12 @@ func (sh *Shell) table(header string, rows [][]string) {
 }
 
 func cmdSessions(sh *Shell, args []string) error {
-	if len(args) > 0 {
-		return fmt.Errorf("usage: sessions")
+	verbose := len(args) == 1 && args[0] == "--verbose"
+	if len(args) > 0 && !verbose {
+		return fmt.Errorf("usage: sessions [--verbose]")
+	}
+	if verbose {
+		sh.printf("%s", sh.limitsHeader())
 	}
 	ss := sh.list()
 	if len(ss) == 0 {
@@ -94,7 +99,7 @@ func cmdExplain(sh *Shell, args []string) error {
 	}
 	ex, ok := netex.Lookup(args[0])
 	if !ok {
-		return fmt.Errorf("unknown example %q; examples: %s", args[0], exampleNames())
+		return fmt.Errorf("unknown example %s; examples: %s", visible.Quote(args[0]), exampleNames())
 	}
 	sh.printf("%s (%s %s, %s, %s I/O)\n  %s\n  Pairs with: %s.\n", ex.Name, ex.Protocol, ex.Role,
 		ex.Design, ex.IO, ex.Explain, strings.Join(ex.Peers, ", "))
@@ -102,8 +107,15 @@ func cmdExplain(sh *Shell, args []string) error {
 }
 
 func cmdSet(sh *Shell, args []string) error {
+	if len(args) == 0 {
+		sh.printf("%s", sh.settings())
+		return nil
+	}
 	if len(args) != 2 {
-		return fmt.Errorf("usage: set host H | set port P | set color on|off")
+		return fmt.Errorf("usage: set host H | set port P | set color on|off | set log-lines N | set log-bytes SIZE")
+	}
+	if ok, err := sh.setKeep(args[0], args[1]); ok {
+		return err
 	}
 	switch args[0] {
 	case "host":
@@ -121,10 +133,10 @@ func cmdSet(sh *Shell, args []string) error {
 		case "off":
 			sh.colour = false
 		default:
-			return fmt.Errorf("set color takes on or off, not %q", args[1])
+			return fmt.Errorf("set color takes on or off, not %s", visible.Quote(args[1]))
 		}
 	default:
-		return fmt.Errorf("unknown setting %q; settings: host, port, color", args[0])
+		return fmt.Errorf("unknown setting %s; settings: host, port, color, log-lines, log-bytes", visible.Quote(args[0]))
 	}
 	return nil
 }

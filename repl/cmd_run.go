@@ -5,6 +5,7 @@ import (
 	"net"
 	"strings"
 
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
 )
 
@@ -18,7 +19,7 @@ func cmdRun(sh *Shell, args []string) error {
 	}
 	ex, ok := netex.Lookup(o.pos[0])
 	if !ok {
-		return fmt.Errorf("unknown example %q; examples: %s", o.pos[0], exampleNames())
+		return fmt.Errorf("unknown example %s; examples: %s", visible.Quote(o.pos[0]), exampleNames())
 	}
 	if err := roleOptions(o, ex); err != nil {
 		return err
@@ -70,7 +71,7 @@ func (sh *Shell) config(o options, server bool) (netex.Config, error) {
 	}
 	if cfg.Bind != "" {
 		if ip := net.ParseIP(cfg.Bind); ip == nil || ip.To4() == nil {
-			return cfg, fmt.Errorf("bad bind address %q: want an IPv4 address such as 127.0.0.1", cfg.Bind)
+			return cfg, fmt.Errorf("bad bind address %s: want an IPv4 address such as 127.0.0.1", visible.Quote(cfg.Bind))
 		}
 	}
 	return cfg, nil
@@ -95,6 +96,7 @@ func (sh *Shell) afterStart(s *Session) error {
 }
 
 func cmdConnect(sh *Shell, args []string) error {
+	args, raw := takeFlag(args, "--raw")
 	o, err := parseOptions(args, "name")
 	if err != nil {
 		return err
@@ -106,7 +108,7 @@ func cmdConnect(sh *Shell, args []string) error {
 		if len(o.pos) != 1 {
 			return fmt.Errorf("usage: connect HOST:PORT [--name N]")
 		}
-		return sh.connectRaw(o.pos[0], o.vals["name"])
+		return sh.connectRaw(o.pos[0], o.vals["name"], raw)
 	}
 	srv, err := sh.session(o.pos[0])
 	if err != nil {
@@ -118,7 +120,7 @@ func cmdConnect(sh *Shell, args []string) error {
 	}
 	a, ok := srv.run.Addr()
 	if !ok {
-		return fmt.Errorf("session %q is not a listening server (%s)", srv.name, srv.State())
+		return fmt.Errorf("session %s is not a listening server (%s)", visible.Quote(srv.name), srv.State())
 	}
 	host := a.Addr().String()
 	if a.Addr().IsUnspecified() {
@@ -128,7 +130,7 @@ func cmdConnect(sh *Shell, args []string) error {
 	if name == "" {
 		name = sh.freeName(client.Name)
 	}
-	s, err := sh.startSession(name, client, netex.Config{Host: host, Port: int(a.Port())})
+	s, err := sh.startSession(name, client, netex.Config{Host: host, Port: int(a.Port())}, rawDisplay(raw))
 	if err != nil {
 		return err
 	}
@@ -139,7 +141,7 @@ func cmdConnect(sh *Shell, args []string) error {
 // which must speak the server's protocol, or the preferred one.
 func clientFor(srv *Session, named []string) (*netex.Example, error) {
 	if srv.ex.Role != netex.Server {
-		return nil, fmt.Errorf("session %q runs %s, a client; connect needs a server session", srv.name, srv.ex.Name)
+		return nil, fmt.Errorf("session %s runs %s, a client; connect needs a server session", visible.Quote(srv.name), srv.ex.Name)
 	}
 	name := netex.PreferredClient(srv.ex)
 	if len(named) == 1 {
@@ -157,10 +159,10 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 }
 
 // connectRaw starts a raw line client to host:port.
-func (sh *Shell) connectRaw(hostport, name string) error {
+func (sh *Shell) connectRaw(hostport, name string, raw bool) error {
 	host, ps, err := net.SplitHostPort(hostport)
 	if err != nil {
-		return fmt.Errorf("bad address %q: want HOST:PORT", hostport)
+		return fmt.Errorf("bad address %s: want HOST:PORT", visible.Quote(hostport))
 	}
 	port, err := parsePort(ps, 1)
 	if err != nil {
@@ -169,7 +171,7 @@ func (sh *Shell) connectRaw(hostport, name string) error {
 	if name == "" {
 		name = sh.freeName("raw")
 	}
-	s, err := sh.startSession(name, rawClient(), netex.Config{Host: host, Port: port})
+	s, err := sh.startSession(name, rawClient(), netex.Config{Host: host, Port: port}, rawDisplay(raw))
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package repl
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 // Command is one entry of the shell's command table. Help and completion
@@ -21,9 +23,9 @@ type Command struct {
 func commands() []Command {
 	return []Command{
 		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]", Summary: "start a session running an example; for a server, return once it listens", Run: cmdRun, Complete: completeRun},
-		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] | HOST:PORT [--name N]", Summary: "start a client against a server session; raw, or HOST:PORT, is a line client for talking by hand", Run: cmdConnect, Complete: completeConnect},
+		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] [--raw] | HOST:PORT [--name N] [--raw]", Summary: "start a client against a server session; raw, or HOST:PORT, is a line client for talking by hand; --raw shows what it receives unescaped", Run: cmdConnect, Complete: completeConnect},
 		{Name: "stop", Args: "NAME... | all", Summary: "interrupt sessions; their cleanup runs and prints, then [NAME] stopped", Run: cmdStop, Complete: completeSessionsAll},
-		{Name: "sessions", Aliases: []string{"ps"}, Summary: "list sessions: name, example, state, address, connections, uptime", Run: cmdSessions},
+		{Name: "sessions", Aliases: []string{"ps"}, Args: "[--verbose]", Summary: "list sessions: name, example, state, address, connections, uptime (--verbose: and limits)", Run: cmdSessions},
 		{Name: "threads", Args: "[NAME]", Summary: "list live threads (and event-base handlers) of every session or one", Run: cmdThreads, Complete: completeSessions},
 		{Name: "send", Args: "[-n] NAME TEXT...", Summary: "write TEXT as one line to a session's standard input (-n: no newline, raw clients only)", Run: cmdSend, Complete: completeSessions},
 		{Name: "eof", Args: "NAME", Summary: "close a session's standard input", Run: cmdEOF, Complete: completeSessions},
@@ -33,7 +35,7 @@ func commands() []Command {
 		{Name: "sleep", Args: "DURATION", Summary: "pause, e.g. sleep 200ms", Run: cmdSleep},
 		{Name: "examples", Summary: "list the fourteen examples: role, protocol, design, I/O, peers, summary", Run: cmdExamples},
 		{Name: "explain", Args: "EXAMPLE", Summary: "what an example shows and what to try with it", Run: cmdExplain, Complete: completeExamples},
-		{Name: "set", Args: "host H | port P | color on|off", Summary: "set defaults for later commands", Run: cmdSet, Complete: completeSet},
+		{Name: "set", Args: "[host H | port P | color on|off | log-lines N | log-bytes SIZE]", Summary: "set defaults for later commands; log-lines and log-bytes bound what each session keeps; no arguments shows them", Run: cmdSet, Complete: completeSet},
 		{Name: "log", Args: "NAME [N] [--time]", Summary: "show the last N lines a session printed (all kept lines by default), even after it ended", Run: cmdLog, Complete: completeSessions},
 		{Name: "mute", Args: "NAME...", Summary: "stop showing a session's lines; they are still recorded", Run: cmdMute, Complete: completeSessions},
 		{Name: "unmute", Args: "NAME...", Summary: "show a muted session's lines again", Run: cmdUnmute, Complete: completeSessions},
@@ -70,14 +72,17 @@ func commandNames() []string {
 func unknownCommand(name string) error {
 	best, bestD := "", 1<<30
 	for _, n := range commandNames() {
+		if len(name) > visible.QuoteLimit {
+			break // too long to be a typo of a command
+		}
 		if d := distance(name, n); d < bestD {
 			best, bestD = n, d
 		}
 	}
-	if bestD <= max(2, len(name)/2) {
-		return fmt.Errorf("unknown command %q; did you mean %q? (help lists commands)", name, best)
+	if bestD <= max(2, len(name)/2) && len(name) <= visible.QuoteLimit {
+		return fmt.Errorf("unknown command %s; did you mean %s? (help lists commands)", visible.Quote(name), visible.Quote(best))
 	}
-	return fmt.Errorf("unknown command %q (help lists commands)", name)
+	return fmt.Errorf("unknown command %s (help lists commands)", visible.Quote(name))
 }
 
 // distance is the Levenshtein edit distance between a and b.

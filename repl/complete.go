@@ -90,7 +90,7 @@ func completeConnect(sh *Shell, args []string) []string {
 func completeSet(sh *Shell, args []string) []string {
 	switch {
 	case len(args) == 0:
-		return []string{"host", "port", "color"}
+		return []string{"host", "port", "color", "log-lines", "log-bytes"}
 	case len(args) == 1 && args[0] == "color":
 		return []string{"on", "off"}
 	}

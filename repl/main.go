@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/mattn/go-isatty"
 )
 
@@ -33,7 +34,13 @@ const usageText = `usage: ionetsh [--echo] [--no-color] [--history FILE] [-c 'CM
 // Main is the whole program behind cmd/ionetsh: it takes the arguments
 // without the program name and the three standard streams, and returns
 // the exit status.
+//
+// At start the soft limit on open files is raised to the hard limit
+// (sessions --verbose shows both).
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if err := raiseFileLimit(); err != nil {
+		fmt.Fprintf(stderr, "ionetsh: cannot raise the open-file limit: %v\n", err)
+	}
 	if len(args) > 0 && args[0] == "run" {
 		return Standalone(args[1:], stdin, stdout, stderr)
 	}
@@ -42,7 +49,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		fmt.Fprintf(stderr, "ionetsh: %v\n%s\n", err, usageText)
+		fmt.Fprintf(visible.NewWriter(stderr), "ionetsh: %v\n%s\n", err, usageText)
 		return 2
 	}
 	colour := !f.noColor && os.Getenv("NO_COLOR") == ""
@@ -58,7 +65,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case f.file != "":
 		file, err := os.Open(f.file)
 		if err != nil {
-			fmt.Fprintf(stderr, "ionetsh: %v\n", err)
+			fmt.Fprintf(visible.NewWriter(stderr), "ionetsh: %v\n", err)
 			return 2
 		}
 		defer file.Close()
@@ -103,7 +110,7 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 		}
 		f.file = fs.Arg(0)
 	default:
-		return f, fmt.Errorf("too many arguments: %s", strings.Join(fs.Args(), " "))
+		return f, fmt.Errorf("too many arguments: %s", visible.Quote(strings.Join(fs.Args(), " ")))
 	}
 	return f, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fatih/color"
 	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
 )
 
@@ -33,6 +34,7 @@ type Shell struct {
 	colour bool
 	host   string
 	port   int
+	keep   keepLimits // transcript bounds for new sessions (set log-lines, log-bytes)
 
 	// attach, set in interactive mode, gives the terminal to a session
 	// that reads standard input.
@@ -65,7 +67,8 @@ type record struct {
 // otherwise at the points where a session's output is settled) and
 // reporting errors to errw.
 func newShell(out, errw io.Writer, live, colour bool) *Shell {
-	return &Shell{pr: newPrinter(out, live), errw: errw, colour: colour, host: netex.DefaultHost, port: netex.DefaultPort, begun: time.Now()}
+	return &Shell{pr: newPrinter(out, live), errw: errw, colour: colour, host: netex.DefaultHost, port: netex.DefaultPort,
+		keep: defaultKeep, begun: time.Now()}
 }
 
 // printf prints command output through the printer.
@@ -139,7 +142,7 @@ func (sh *Shell) session(name string) (*Session, error) {
 			return s, nil
 		}
 	}
-	return nil, fmt.Errorf("no session named %q (sessions: %s)", name, sh.namesLocked())
+	return nil, fmt.Errorf("no session named %s (sessions: %s)", visible.Quote(name), sh.namesLocked())
 }
 
 func (sh *Shell) namesLocked() string {
@@ -148,7 +151,7 @@ func (sh *Shell) namesLocked() string {
 	}
 	names := make([]string, len(sh.sessions))
 	for i, s := range sh.sessions {
-		names[i] = s.name
+		names[i] = visible.String(visible.Short(s.name))
 	}
 	return strings.Join(names, ", ")
 }
@@ -175,13 +178,14 @@ func (sh *Shell) freeName(base string) string {
 	return name
 }
 
-// startSession starts ex as a session called name.
-func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) (*Session, error) {
+// startSession starts ex as a session called name; opts adjust the
+// session before it starts.
+func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config, opts ...func(*Session)) (*Session, error) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	for _, s := range sh.sessions {
 		if s.name == name {
-			return nil, fmt.Errorf("session name %q is taken", name)
+			return nil, fmt.Errorf("session name %s is taken", visible.Quote(name))
 		}
 	}
 	c := color.New(palette[sh.started%len(palette)], color.Bold)
@@ -190,8 +194,11 @@ func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) 
 	} else {
 		c.DisableColor()
 	}
-	s := &Session{name: name, ex: ex, log: history.NewTranscript(history.DefaultTranscriptLines),
-		label: c.Sprint("[" + name + "]"), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{})}
+	s := &Session{name: name, ex: ex, log: history.NewTranscriptBounded(sh.keep.lines, sh.keep.bytes),
+		label: c.Sprint("[" + visible.String(name) + "]"), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{})}
+	for _, o := range opts {
+		o(s)
+	}
 	if ex.ReadsStdin {
 		s.stdin = netex.NewStdinPipe()
 		cfg.Stdin = s.stdin

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
 )
 
@@ -46,7 +47,11 @@ type standaloneRun struct {
 // printed to stderr as the debugger's first line, with status 1. A bad
 // command line is one line on stderr, with status 2; -h prints the
 // usage on stdout, with status 0.
+//
+// Everything printed is made visible (package visible): lines are
+// printed whole, but no byte from a peer reaches the terminal raw.
 func Standalone(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	stdout, stderr = visible.NewWriter(stdout), visible.NewWriter(stderr)
 	run, err := parseStandalone(args, stderr)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -102,11 +107,11 @@ func standaloneExample(names []string) (*netex.Example, error) {
 	case len(names) == 0:
 		return nil, fmt.Errorf("missing example name; valid names: %s", exampleNames())
 	case len(names) > 1:
-		return nil, fmt.Errorf("unexpected argument %q after %s", names[1], names[0])
+		return nil, fmt.Errorf("unexpected argument %s after %s", visible.Quote(names[1]), visible.Quote(names[0]))
 	}
 	ex, ok := netex.Lookup(names[0])
 	if !ok {
-		return nil, fmt.Errorf("unknown example %q; valid names: %s", names[0], exampleNames())
+		return nil, fmt.Errorf("unknown example %s; valid names: %s", visible.Quote(names[0]), exampleNames())
 	}
 	return ex, nil
 }
@@ -136,7 +141,7 @@ func standaloneConfig(ex *netex.Example, host, port, bind string) (netex.Config,
 		return netex.Config{}, err
 	}
 	if a, err := netip.ParseAddr(bind); err != nil || !a.Is4() {
-		return netex.Config{}, fmt.Errorf("bad bind address %q: want an IPv4 address such as 0.0.0.0", bind)
+		return netex.Config{}, fmt.Errorf("bad bind address %s: want an IPv4 address such as 0.0.0.0", visible.Quote(bind))
 	}
 	if host == "" {
 		return netex.Config{}, errors.New("empty host")
@@ -167,7 +172,9 @@ func runForeground(ctx context.Context, run standaloneRun, stdin io.Reader, stdo
 func reportResult(res netex.Result, stdout, stderr io.Writer) int {
 	switch {
 	case res.Err != nil:
-		fmt.Fprintln(stderr, netex.Unhandled(res.Err))
+		for _, l := range unhandledLines(res.Err) {
+			fmt.Fprintln(stderr, l)
+		}
 		var p *netex.PanicError
 		if errors.As(res.Err, &p) {
 			fmt.Fprint(stderr, p.Stack)
