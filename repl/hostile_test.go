@@ -260,3 +260,32 @@ func TestTranscriptBytesSetting(t *testing.T) {
 		t.Fatalf("log p 1 should not report dropped lines:\n%s", out.String())
 	}
 }
+
+// TestStandaloneHostilePeer runs ex5-server standalone: a peer's escape
+// sequences are printed as text, and a line over 4 KiB is printed whole
+// (standalone mode does not cut lines).
+func TestStandaloneHostilePeer(t *testing.T) {
+	srv, port := startServerProc(t, "ex5-server")
+	long := strings.Repeat("y", 10000)
+	c, err := net.Dial("tcp4", "127.0.0.1:"+port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	r := bufio.NewReader(c)
+	for _, l := range []string{hostile + hostileExtra, long} {
+		if _, err := io.WriteString(c, l+"\n"); err != nil {
+			t.Fatal(err)
+		}
+		if echo, err := r.ReadString('\n'); err != nil || echo != l+"\r\n" {
+			t.Fatalf("echo %.40q, %v: the wire must stay byte-exact", echo, err)
+		}
+	}
+	srv.waitLine(t, `^Wrote line to [0-9.:]+: `+long+`$`)
+	all := strings.Join(srv.interrupt(t), "\n")
+	checkNoControls(t, "stdout", all)
+	if !strings.Contains(all, `: \x1b]0;pwned\x07\x1b[2J\x1b[31m\xff\xfe|a\rb|\xc2\x9b31m|\x7f`) {
+		t.Fatalf("the escapes are not shown as text:\n%s", all)
+	}
+}

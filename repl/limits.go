@@ -132,8 +132,11 @@ func isEMFILE(err error) bool {
 func unhandledLines(err error) []string {
 	lines := []string{netex.Unhandled(err)}
 	if isEMFILE(err) {
-		open, soft, _ := fileLimits()
-		lines = append(lines, fmt.Sprintf("(the process has %d of %d file descriptors open; ulimit -n raises %d)", open, soft, soft))
+		// EMFILE means every descriptor up to the soft limit was in use
+		// when the call failed; by now the cleanup has closed some, so
+		// the count at the time is the limit itself.
+		_, soft, _ := fileLimits()
+		lines = append(lines, fmt.Sprintf("(the process had %d of %d file descriptors open; ulimit -n raises %d)", soft, soft, soft))
 	}
 	return lines
 }
