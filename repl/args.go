@@ -9,12 +9,14 @@ import (
 )
 
 // splitCommands splits a -c argument or a script line into commands at
-// unquoted semicolons.
+// unquoted semicolons. It works on bytes, so that bytes that are not
+// UTF-8 pass through unchanged.
 func splitCommands(s string) []string {
 	var out []string
 	var cur strings.Builder
-	var quote rune
-	for _, r := range s {
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		r := s[i]
 		switch {
 		case quote != 0:
 			if r == quote {
@@ -27,23 +29,26 @@ func splitCommands(s string) []string {
 			cur.Reset()
 			continue
 		}
-		cur.WriteRune(r)
+		cur.WriteByte(r)
 	}
 	return append(out, cur.String())
 }
 
 // tokenize splits a command line into words. Single and double quotes
 // group words; a backslash escapes the next character outside single
-// quotes; an unquoted # starts a comment.
+// quotes; an unquoted # starts a comment. It works on bytes (every
+// special character is ASCII), so that bytes that are not UTF-8 reach
+// the command unchanged.
 func tokenize(line string) ([]string, error) {
 	var words []string
 	var cur strings.Builder
 	inWord, escaped := false, false
-	var quote rune
-	for _, r := range line {
+	var quote byte
+	for i := 0; i < len(line); i++ {
+		r := line[i]
 		switch {
 		case escaped:
-			cur.WriteRune(r)
+			cur.WriteByte(r)
 			escaped = false
 		case r == '\\' && quote != '\'':
 			escaped, inWord = true, true
@@ -51,7 +56,7 @@ func tokenize(line string) ([]string, error) {
 			if r == quote {
 				quote = 0
 			} else {
-				cur.WriteRune(r)
+				cur.WriteByte(r)
 			}
 		case r == '\'' || r == '"':
 			quote, inWord = r, true
@@ -61,7 +66,7 @@ func tokenize(line string) ([]string, error) {
 			words = finishWord(words, &cur, inWord)
 			inWord = false
 		default:
-			cur.WriteRune(r)
+			cur.WriteByte(r)
 			inWord = true
 		}
 	}
