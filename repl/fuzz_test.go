@@ -79,7 +79,7 @@ func FuzzSplitCommands(f *testing.F) {
 }
 
 // quoteWord quotes w for tokenize, as sh would: in single quotes, with
-// each ' written '\''.
+// each ' written '\”.
 func quoteWord(w string) string {
 	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
 }
