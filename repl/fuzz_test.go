@@ -78,8 +78,8 @@ func FuzzSplitCommands(f *testing.F) {
 	})
 }
 
-// quoteWord quotes w for tokenize, as sh would: in single quotes, with
-// each ' written '\”.
+// quoteWord quotes w for tokenize, as sh would: in single quotes, each
+// single quote inside closing the quotes, escaped, and opening them again.
 func quoteWord(w string) string {
 	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
 }
