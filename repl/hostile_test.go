@@ -11,13 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ionetsh/ionetsh/internal/peertest"
 	"github.com/ionetsh/ionetsh/netex"
 )
 
 // hostile is what a hostile peer sends: set the window title, clear the
 // screen, turn the text red; then bytes that are not UTF-8, a lone CR, a
 // C1 CSI and DEL.
-const hostile = "\x1b]0;pwned\x07\x1b[2J\x1b[31m"
+const hostile = peertest.Hostile
 
 const hostileExtra = "\xff\xfe|a\rb|\u009b31m|\x7f"
 
@@ -56,28 +57,6 @@ func startServerSession(t *testing.T, sh *Shell, example, name string) string {
 	return a.String()
 }
 
-// echoOnce sends line from a plain TCP peer and checks that the echo
-// comes back byte for byte.
-func echoOnce(t *testing.T, addr, line string) {
-	t.Helper()
-	c, err := net.Dial("tcp4", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := io.WriteString(c, line+"\n"); err != nil {
-		t.Fatal(err)
-	}
-	got, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the echo: %v", err)
-	}
-	if got != line+"\r\n" { // the servers end lines with CRLF
-		t.Fatalf("echo %q, want %q: the wire must stay byte-exact", got, line+"\r\n")
-	}
-}
-
 // TestScriptHostilePeer sends escape sequences through ex5, ex6 and ex7
 // from a raw peer, with the shell in script mode: the echo on the wire is
 // byte-exact, and stdout holds no control byte other than newline and
@@ -89,7 +68,9 @@ func TestScriptHostilePeer(t *testing.T) {
 	t.Cleanup(sh.Close)
 	line := hostile + hostileExtra
 	for _, ex := range []string{"ex5-server", "ex6-server", "ex7-server"} {
-		echoOnce(t, startServerSession(t, sh, ex, ex), line)
+		if err := peertest.Echo(startServerSession(t, sh, ex, ex), line); err != nil {
+			t.Fatal(err)
+		}
 	}
 	sh.settle()
 	sh.Close()

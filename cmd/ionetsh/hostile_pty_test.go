@@ -1,19 +1,16 @@
 package main
 
 import (
-	"bufio"
-	"io"
-	"net"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hinshun/vt10x"
+	"github.com/ionetsh/ionetsh/internal/peertest"
 )
 
 // hostile sets the window title, clears the screen and turns text red.
-const hostile = "\x1b]0;pwned\x07\x1b[2J\x1b[31m"
+const hostile = peertest.Hostile
 
 // TestEmulatorSeesHostileBytes is the control for TestPtyHostilePeer:
 // the emulator does act on these bytes when they reach it raw, so the
@@ -44,7 +41,9 @@ func TestPtyHostilePeer(t *testing.T) {
 		s.waitFor(`(?m)^ionet>$`)
 	}
 	for _, ex := range []string{"ex5-server", "ex6-server", "ex7-server"} {
-		sendHostile(t, "127.0.0.1:"+ports[ex])
+		if err := peertest.Echo("127.0.0.1:"+ports[ex], hostile); err != nil {
+			t.Fatal(err)
+		}
 		s.waitFor(`\[` + ex + `\] Read [^\n]*: ` + regexp.QuoteMeta(`\x1b]0;pwned\x07\x1b[2J\x1b[31m`) + `\s*\n`)
 	}
 	s.typeKeys("sessions\r")
@@ -73,23 +72,4 @@ func TestPtyHostilePeer(t *testing.T) {
 	}
 	s.typeKeys("\x04")
 	s.waitExit()
-}
-
-// sendHostile connects to an echo server, sends the hostile line and
-// checks that the echo comes back byte for byte.
-func sendHostile(t *testing.T, addr string) {
-	t.Helper()
-	c, err := net.Dial("tcp4", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := io.WriteString(c, hostile+"\n"); err != nil {
-		t.Fatal(err)
-	}
-	echo, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil || echo != hostile+"\r\n" {
-		t.Fatalf("echo %q, %v; want %q", echo, err, hostile+"\r\n")
-	}
 }
