@@ -162,3 +162,18 @@ func parsePort(s string, min int) (int, error) {
 	}
 	return p, nil
 }
+
+// takeFlag removes every word equal to flag from args and reports
+// whether there was one.
+func takeFlag(args []string, flag string) ([]string, bool) {
+	var out []string
+	found := false
+	for _, a := range args {
+		if a == flag {
+			found = true
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, found
+}

@@ -36,7 +36,7 @@ func cmdSessions(sh *Shell, args []string) error {
 	}
 	var rows [][]string
 	for _, s := range ss {
-		rows = append(rows, []string{s.name, s.ex.Name, s.State(), s.Addr(),
+		rows = append(rows, []string{visible.String(s.name), s.ex.Name, s.State(), s.Addr(),
 			fmt.Sprint(s.run.Conns()), s.Uptime().String()})
 	}
 	sh.table("NAME\tEXAMPLE\tSTATE\tADDRESS\tCONNS\tUPTIME", rows)

@@ -18,9 +18,11 @@ const minRepaint = 15 * time.Millisecond
 // visible): no byte from a session, a peer or user input reaches the
 // terminal raw. The only exceptions are a line's label (the session's
 // name, made visible when the session starts, and its colour) and the
-// lines of a session started with connect --raw. A live printer writes from its own goroutine,
-// joining whatever lines queued up meanwhile into one Write; a direct
-// printer writes at once, in the caller's goroutine.
+// lines of a session started with connect --raw.
+//
+// A live printer writes from its own goroutine, joining whatever lines
+// queued up meanwhile into one Write; a direct printer writes at once,
+// in the caller's goroutine.
 type printer struct {
 	w    io.Writer
 	live bool
@@ -140,19 +142,4 @@ func (p *printer) close() {
 // lines reach the terminal as received, escape codes and all.
 func rawDisplay(raw bool) func(*Session) {
 	return func(s *Session) { s.raw = raw }
-}
-
-// takeFlag removes every word equal to flag from args and reports
-// whether there was one.
-func takeFlag(args []string, flag string) ([]string, bool) {
-	var out []string
-	found := false
-	for _, a := range args {
-		if a == flag {
-			found = true
-			continue
-		}
-		out = append(out, a)
-	}
-	return out, found
 }

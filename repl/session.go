@@ -48,8 +48,7 @@ func (s *Session) WriteThread(seq int, p []byte) {
 }
 
 // lines records lines printed by thread seq and, in live mode, prints
-// them as one write.
-// A line longer than maxLineBytes is kept and shown cut short (see
+// them as one write. A line longer than maxLineBytes is kept and shown cut short (see
 // visible.Cut).
 func (s *Session) lines(seq int, ls []string) {
 	var buf []byte
