@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -73,9 +75,23 @@ func TestScriptHostilePeer(t *testing.T) {
 		}
 	}
 	sh.settle()
+	file := filepath.Join(t.TempDir(), "transcript.txt")
+	for _, cmd := range []string{"log ex6-server", "save --transcript " + file} {
+		if err := sh.Exec(cmd); err != nil {
+			t.Fatal(err)
+		}
+	}
 	sh.Close()
 	got := out.String()
 	checkNoControls(t, "stdout", got)
+	saved, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkNoControls(t, "save --transcript", string(saved))
+	if n := strings.Count(string(saved), `\x1b]0;pwned\x07`); n < 6 {
+		t.Fatalf("the transcript shows the escapes as text %d times, want 6 (read and wrote, three servers):\n%s", n, saved)
+	}
 	shown := `\x1b]0;pwned\x07\x1b[2J\x1b[31m\xff\xfe|a\rb|\xc2\x9b31m|\x7f`
 	for _, ex := range []string{"ex5-server", "ex6-server", "ex7-server"} {
 		re := regexp.MustCompile(`(?m)^\[` + ex + `\] Read .*: ` + regexp.QuoteMeta(shown) + `$`)
