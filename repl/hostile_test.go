@@ -286,3 +286,16 @@ func TestStandaloneHostilePeer(t *testing.T) {
 		t.Fatalf("the escapes are not shown as text:\n%s", all)
 	}
 }
+
+// TestStandaloneErrorQuoting checks that ionetsh run's errors about a
+// huge argument stay short and visible.
+func TestStandaloneErrorQuoting(t *testing.T) {
+	huge := strings.Repeat("\x1b[2J", 150000)
+	for _, args := range [][]string{{huge}, {"-" + huge}, {"ex5-server", "--port", huge}, {"ex1-client", huge}} {
+		code, out, errs := runStandalone("", args...)
+		if code != 2 || out != "" || strings.Count(errs, "\n") != 1 || len(errs) > 400 {
+			t.Fatalf("%.20q: status %d, stdout %.40q, stderr %d bytes: %.400q", args, code, out, len(errs), errs)
+		}
+		checkNoControls(t, "stderr", errs)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/ionetsh/ionetsh/internal/visible"
@@ -70,10 +71,11 @@ func Standalone(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // parseStandalone reads ionetsh run's arguments. The name may come
 // before, after or between the options. The flag package prints its own
-// errors to stderr, as one line; they come back as errReported.
+// errors to stderr, as one line (cut short if it quotes a long
+// argument); they come back as errReported.
 func parseStandalone(args []string, stderr io.Writer) (standaloneRun, error) {
 	fs := flag.NewFlagSet("ionetsh run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(shortLines{stderr})
 	fs.Usage = func() {}
 	host := fs.String("host", netex.DefaultHost, "the host a client connects to")
 	port := fs.String("port", strconv.Itoa(netex.DefaultPort), "the port to connect to or listen on")
@@ -185,4 +187,22 @@ func reportResult(res netex.Result, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, res.Lisp())
 	return 0
+}
+
+// shortLines writes each line written to it cut to 200 bytes (see
+// visible.Cut), for messages that quote an argument of any length.
+type shortLines struct{ w io.Writer }
+
+func (s shortLines) Write(p []byte) (int, error) {
+	for _, l := range strings.SplitAfter(string(p), "\n") {
+		nl := strings.HasSuffix(l, "\n")
+		l = visible.Cut(strings.TrimSuffix(l, "\n"), 200)
+		if nl {
+			l += "\n"
+		}
+		if _, err := io.WriteString(s.w, l); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
 }
