@@ -70,8 +70,8 @@ func (sh *Shell) config(o options, server bool) (netex.Config, error) {
 		cfg.Port = port
 	}
 	if cfg.Bind != "" {
-		if ip := net.ParseIP(cfg.Bind); ip == nil || ip.To4() == nil {
-			return cfg, fmt.Errorf("bad bind address %s: want an IPv4 address such as 127.0.0.1", visible.Quote(cfg.Bind))
+		if ip := net.ParseIP(cfg.Bind); ip == nil {
+			return cfg, fmt.Errorf("bad bind address %s: want an IP address such as 127.0.0.1 or ::", visible.Quote(cfg.Bind))
 		}
 	}
 	return cfg, nil

@@ -142,8 +142,8 @@ func standaloneConfig(ex *netex.Example, host, port, bind string) (netex.Config,
 	if err != nil {
 		return netex.Config{}, err
 	}
-	if a, err := netip.ParseAddr(bind); err != nil || !a.Is4() {
-		return netex.Config{}, fmt.Errorf("bad bind address %s: want an IPv4 address such as 0.0.0.0", visible.Quote(bind))
+	if _, err := netip.ParseAddr(bind); err != nil {
+		return netex.Config{}, fmt.Errorf("bad bind address %s: want an IP address such as 0.0.0.0 or ::", visible.Quote(bind))
 	}
 	if host == "" {
 		return netex.Config{}, errors.New("empty host")

@@ -1,4 +1,4 @@
-package netex
+package iolib
 
 import (
 	"context"
@@ -65,56 +65,6 @@ func TestConditionKindsAndErrorsIs(t *testing.T) {
 	plain := errors.New("not a syscall error")
 	if condErr(plain, 3) != plain {
 		t.Error("condErr changed an error that has no errno")
-	}
-}
-
-func TestConditionUnhandled(t *testing.T) {
-	leakCheck(t)
-	var refused error
-	port := freePort(t)
-	inRun(t, func(th *Thread) error {
-		s, err := th.Env.MakeSocket(false)
-		if err != nil {
-			return err
-		}
-		defer s.Abort()
-		refused = s.Connect(th.Ctx, "127.0.0.1", port)
-		if c, ok := refused.(*Condition); !ok || c.FD != s.FD() {
-			t.Errorf("refused connect: %#v, want a Condition on fd %d", refused, s.FD())
-		}
-		return nil
-	})
-	for _, c := range []struct {
-		err  error
-		want string
-	}{
-		{refused, `Unhandled SOCKET-CONNECTION-REFUSED-ERROR: #<SOCKET-CONNECTION-REFUSED-ERROR 111 :ECONNREFUSED "Connection refused", FD: {N}>`},
-		{&Condition{Kind: EndOfFile, FD: 0}, "Unhandled END-OF-FILE: #<END-OF-FILE FD: 0>"},
-		{fmt.Errorf("in a handler: %w", panicError("boom")), "Unhandled panic: boom"},
-		{errors.New("plain trouble"), "Unhandled ERROR: plain trouble"},
-	} {
-		if got := Unhandled(c.err); !linePattern(c.want).MatchString(got) {
-			t.Errorf("Unhandled(%v) = %q, want %q", c.err, got, c.want)
-		}
-	}
-}
-
-// interruptible runs op in a new goroutine with a context that is
-// cancelled once a goroutine is blocked in state with frame on its stack,
-// and returns op's error.
-func interruptible(t testing.TB, state, frame string, op func(ctx context.Context) error) error {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- op(ctx) }()
-	waitStack(t, state, frame)
-	cancel()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(testTimeout):
-		return fmt.Errorf("%s not interrupted within %v", frame, testTimeout)
 	}
 }
 

@@ -1,4 +1,4 @@
-package netex
+package iomux
 
 import (
 	"encoding/binary"
@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ionetsh/ionetsh/netex/iolib"
 	"golang.org/x/sys/unix"
 )
 
@@ -58,7 +59,7 @@ type fdEntry struct {
 // level-triggered: a handler is called again while its fd stays ready.
 // One goroutine dispatches; Wake and FDs may be called from any.
 type EventBase struct {
-	env           *Env
+	onClose       func(*EventBase)
 	epfd, wakefd  int
 	ep            *os.File // epfd, so that Dispatch waits through Go's poller
 	rc            syscall.RawConn
@@ -70,25 +71,34 @@ type EventBase struct {
 	closed bool
 }
 
-// NewEventBase makes an event base. With exitWhenEmpty, Dispatch returns
-// as soon as no handler is registered.
-func (e *Env) NewEventBase(exitWhenEmpty bool) (*EventBase, error) {
+// FDHandlers is one descriptor registered in an event base and the events
+// it has handlers for.
+type FDHandlers struct {
+	FD     int
+	Events []Event
+}
+
+// New makes an event base. With exitWhenEmpty, Dispatch returns as soon
+// as no handler is registered. onClose, if not nil, is called once when
+// the base is closed: it is the hook by which an owner that keeps its
+// open bases (netex's Env) forgets one.
+func New(exitWhenEmpty bool, onClose func(*EventBase)) (*EventBase, error) {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
-		return nil, condErr(err, -1)
+		return nil, iolib.SyscallCondition(err, -1)
 	}
 	wfd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
 	if err != nil {
 		unix.Close(epfd)
-		return nil, condErr(err, -1)
+		return nil, iolib.SyscallCondition(err, -1)
 	}
 	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(wfd), Pad: -1}
 	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wfd, &ev); err != nil {
 		unix.Close(epfd)
 		unix.Close(wfd)
-		return nil, condErr(err, -1)
+		return nil, iolib.SyscallCondition(err, -1)
 	}
-	b := &EventBase{env: e, epfd: epfd, wakefd: wfd, exitWhenEmpty: exitWhenEmpty, fds: make(map[int]*fdEntry)}
+	b := &EventBase{onClose: onClose, epfd: epfd, wakefd: wfd, exitWhenEmpty: exitWhenEmpty, fds: make(map[int]*fdEntry)}
 	// An epoll fd is readable while it has events ready, so Go's poller
 	// can wait on it: no OS thread blocks in epoll_wait.
 	unix.SetNonblock(epfd, true)
@@ -98,7 +108,6 @@ func (e *Env) NewEventBase(exitWhenEmpty bool) (*EventBase, error) {
 		unix.Close(wfd)
 		return nil, err
 	}
-	e.trackBase(b, true)
 	return b, nil
 }
 
@@ -142,7 +151,7 @@ func (b *EventBase) SetIOHandler(fd int, ev Event, h Handler) error {
 		err = unix.EpollCtl(b.epfd, unix.EPOLL_CTL_ADD, fd, &e)
 	}
 	if err != nil {
-		return condErr(err, fd)
+		return iolib.SyscallCondition(err, fd)
 	}
 	*ent = next
 	b.fds[fd] = ent
@@ -221,6 +230,8 @@ func (b *EventBase) Close() error {
 	b.fds = map[int]*fdEntry{}
 	b.ep.Close()
 	unix.Close(b.wakefd)
-	b.env.trackBase(b, false)
+	if b.onClose != nil {
+		b.onClose(b)
+	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package netex
+package iolib
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 )
 
 // Kind names one of the tutorial's conditions. A Kind is also an error, so
-// callers test a returned error with errors.Is(err, netex.Hangup).
+// callers test a returned error with errors.Is(err, iolib.Hangup).
 type Kind int
 
 // The conditions of the tutorial, plus Interrupted for a stopped example.
@@ -120,7 +120,11 @@ func errnoKind(e unix.Errno) Kind {
 	return SocketError
 }
 
-// condErr turns a system call error on fd into a Condition.
+// SyscallCondition turns a system call error on fd (-1 for none) into
+// the Condition the stream API signals for its errno. An error that
+// carries no errno is returned unchanged.
+func SyscallCondition(err error, fd int) error { return condErr(err, fd) }
+
 func condErr(err error, fd int) error {
 	var e unix.Errno
 	if errors.As(err, &e) {
@@ -128,26 +132,3 @@ func condErr(err error, fd int) error {
 	}
 	return err
 }
-
-// Unhandled formats err as the Lisp debugger's first line, e.g.
-// "Unhandled SOCKET-CONNECTION-REFUSED-ERROR: #<...>".
-func Unhandled(err error) string {
-	var c *Condition
-	if errors.As(err, &c) {
-		return "Unhandled " + c.Kind.String() + ": " + c.Error()
-	}
-	var p *PanicError
-	if errors.As(err, &p) {
-		return "Unhandled panic: " + p.Error()
-	}
-	return "Unhandled ERROR: " + err.Error()
-}
-
-// PanicError is what a Run reports when its example panicked.
-type PanicError struct {
-	Value any
-	Stack string
-}
-
-// Error returns the panic's value as text.
-func (p *PanicError) Error() string { return fmt.Sprint(p.Value) }

@@ -1,4 +1,4 @@
-package netex
+package iolib
 
 import (
 	"errors"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ionetsh/ionetsh/internal/nettest"
 	"golang.org/x/sys/unix"
 )
 
@@ -65,7 +66,7 @@ func acceptPair(th *Thread) (*Socket, net.Conn, error) {
 		return nil, nil, err
 	}
 	defer l.Abort()
-	peer, err := net.Dial("tcp4", hostPort(l.LocalAddr()))
+	peer, err := net.Dial("tcp4", HostPort(l.LocalAddr()))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -100,29 +101,10 @@ func pairTest(t *testing.T, dial bool, body func(th *Thread, s *Socket, peer net
 
 // waitFD waits until fd has one of events (poll(2) flags) and returns the
 // events it has.
-func waitFD(fd int, events int16) (int16, error) {
-	pfd := []unix.PollFd{{Fd: int32(fd), Events: events}}
-	for {
-		n, err := unix.Poll(pfd, int(testTimeout/time.Millisecond))
-		switch {
-		case err == unix.EINTR:
-			continue
-		case err != nil:
-			return 0, err
-		case n == 0:
-			return 0, fmt.Errorf("fd %d: no events %#x within %v", fd, events, testTimeout)
-		}
-		return pfd[0].Revents, nil
-	}
-}
+func waitFD(fd int, events int16) (int16, error) { return nettest.WaitFD(fd, events) }
 
 // resetPeer makes peer close with an RST and waits until s has seen it.
-func resetPeer(s *Socket, peer net.Conn) error {
-	peer.(*net.TCPConn).SetLinger(0)
-	peer.Close()
-	_, err := waitFD(s.FD(), unix.POLLERR|unix.POLLHUP)
-	return err
-}
+func resetPeer(s *Socket, peer net.Conn) error { return nettest.ResetPeer(s.FD(), peer) }
 
 // peerReadAll reads what peer receives until the end of the stream.
 func peerReadAll(peer net.Conn) (string, error) {
@@ -142,20 +124,25 @@ func wantForm(t testing.TB, s *Socket, format string, args ...any) {
 // passiveForms takes a new passive socket through its states up to
 // listening, checking its print form in each.
 func passiveForms(t testing.TB, th *Thread) (*Socket, error) {
-	l, err := th.Env.MakeSocket(true)
+	return listenerForms(t, th, IPv4, loopback)
+}
+
+// listenerForms is passiveForms for a socket of family fam bound to addr.
+func listenerForms(t testing.TB, th *Thread, fam Family, addr netip.Addr) (*Socket, error) {
+	l, err := MakeSocket(th.Env, Options{Passive: true, Family: fam})
 	if err != nil {
 		return nil, err
 	}
-	wantForm(t, l, "#<passive IPv4 stream socket, unbound")
-	if err := l.Bind(loopback, 0); err != nil {
+	wantForm(t, l, "#<passive %s stream socket, unbound", fam)
+	if err := l.Bind(addr, 0); err != nil {
 		return l, err
 	}
 	port := l.LocalAddr().Port()
-	wantForm(t, l, "#<passive IPv4 stream socket bound to 127.0.0.1/%d", port)
+	wantForm(t, l, "#<passive %s stream socket bound to %s/%d", fam, addr, port)
 	if err := l.Listen(5); err != nil {
 		return l, err
 	}
-	wantForm(t, l, "#<passive IPv4 stream socket waiting @ 127.0.0.1/%d", port)
+	wantForm(t, l, "#<passive %s stream socket waiting @ %s/%d", fam, addr, port)
 	return l, nil
 }
 

@@ -1,10 +1,12 @@
-package netex
+package iomux
 
 import (
 	"context"
 	"errors"
 	"os"
 	"time"
+
+	"github.com/ionetsh/ionetsh/netex/iolib"
 
 	"golang.org/x/sys/unix"
 )
@@ -20,7 +22,7 @@ func (b *EventBase) Dispatch(ctx context.Context, opt DispatchOptions) error {
 	b.ep.SetReadDeadline(time.Time{})
 	for {
 		if ctx.Err() != nil {
-			return &Condition{Kind: Interrupted, FD: -1}
+			return &iolib.Condition{Kind: iolib.Interrupted, FD: -1}
 		}
 		if b.exitWhenEmpty && b.Empty() {
 			return nil
@@ -28,7 +30,7 @@ func (b *EventBase) Dispatch(ctx context.Context, opt DispatchOptions) error {
 		if opt.Timeout > 0 {
 			b.ep.SetReadDeadline(time.Now().Add(opt.Timeout))
 		}
-		idle := waiting(ctx, fdReady(b.epfd, unix.POLLIN))
+		idle := iolib.Waiting(ctx, iolib.FDReady(b.epfd, unix.POLLIN))
 		n, err := b.wait(events)
 		idle()
 		if errors.Is(err, os.ErrDeadlineExceeded) {
@@ -60,7 +62,7 @@ func (b *EventBase) wait(events []unix.EpollEvent) (int, error) {
 	case err != nil:
 		return 0, err
 	case werr != nil:
-		return 0, condErr(werr, -1)
+		return 0, iolib.SyscallCondition(werr, -1)
 	}
 	return n, nil
 }
@@ -76,7 +78,7 @@ func (b *EventBase) handle(ctx context.Context, events []unix.EpollEvent) error 
 			continue
 		}
 		if ctx.Err() != nil {
-			return &Condition{Kind: Interrupted, FD: -1}
+			return &iolib.Condition{Kind: iolib.Interrupted, FD: -1}
 		}
 		fd := int(ev.Fd)
 		exc := ExcNone

@@ -1,10 +1,9 @@
-package netex
+package iolib
 
 import (
+	"bytes"
 	"context"
 	"io"
-	"net"
-	"net/netip"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -75,22 +74,17 @@ func retryEINTR(f func() (int, error)) (int, error) {
 	}
 }
 
-// LookupHostname resolves host to its first IPv4 address.
-func (e *Env) LookupHostname(ctx context.Context, host string) (netip.Addr, error) {
-	if a, err := netip.ParseAddr(host); err == nil && a.Is4() {
-		return a, nil
-	}
-	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip4", host)
-	if err != nil || len(addrs) == 0 {
-		return netip.Addr{}, &Condition{Kind: ResolverError, FD: -1, Msg: host}
-	}
-	return addrs[0].Unmap(), nil
-}
-
-// Connect resolves host and connects an active socket to it, waiting
-// until the connection is made or refused.
+// Connect resolves host for the socket's family (Lookup) and connects the
+// socket to it. A stream socket waits until the connection is made or
+// refused. A datagram socket is connected at once: it then sends to and
+// receives from that peer only, and an ICMP port unreachable from it is
+// a SOCKET-CONNECTION-REFUSED-ERROR on a later receive.
 func (s *Socket) Connect(ctx context.Context, host string, port int) error {
-	addr, err := s.env.LookupHostname(ctx, host)
+	addr, err := Lookup(ctx, host, s.family)
+	if err != nil {
+		return err
+	}
+	sa, err := s.sockaddr(addr, port)
 	if err != nil {
 		return err
 	}
@@ -99,7 +93,7 @@ func (s *Socket) Connect(ctx context.Context, host string, port int) error {
 		return err
 	}
 	defer done()
-	serr := unix.Connect(s.fd, &unix.SockaddrInet4{Port: port, Addr: addr.As4()})
+	serr := unix.Connect(s.fd, sa)
 	if serr == unix.EINPROGRESS || serr == unix.EINTR {
 		if err := s.rc.Write(func(fd uintptr) bool { serr = connectDone(int(fd)); return serr != unix.EINPROGRESS }); err != nil {
 			return s.interrupted()
@@ -171,7 +165,7 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 	if serr != nil {
 		return nil, condErr(serr, s.fd)
 	}
-	c, err := s.env.newSocket(nfd, false, stConnected)
+	c, err := newSocket(s.owner, nfd, Options{Family: s.family}, stConnected)
 	if err != nil {
 		unix.Close(nfd)
 		return nil, err
@@ -227,6 +221,15 @@ func (s *Socket) ReadLine(ctx context.Context) (string, error) {
 
 // Buffered reports how many received bytes wait in the read buffer.
 func (s *Socket) Buffered() int { return s.r.Buffered() }
+
+// HasBufferedLine reports whether the read buffer already holds a whole
+// line, which ReadLine would then return without touching the socket.
+// Multiplexed handlers that read one line per call use it to drain what
+// epoll cannot see.
+func (s *Socket) HasBufferedLine() bool {
+	b, _ := s.r.Peek(s.r.Buffered())
+	return bytes.IndexByte(b, '\n') >= 0
+}
 
 // WriteLine buffers text followed by CRLF. It may block, and so take ctx,
 // when the buffer fills and is pushed to the socket.
@@ -303,5 +306,5 @@ func (s *Socket) Abort() {
 	s.state = stClosed
 	s.mu.Unlock()
 	s.file.Close()
-	s.env.untrack(s)
+	s.owner.Closed(s)
 }

@@ -1,4 +1,4 @@
-package netex
+package iolib
 
 import "golang.org/x/sys/unix"
 
