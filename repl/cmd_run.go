@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
 )
 
@@ -102,6 +103,7 @@ func (sh *Shell) afterStart(s *Session) error {
 
 func cmdConnect(sh *Shell, args []string) error {
 	args, detach := takeFlag(args, "--detach")
+	args, raw := takeFlag(args, "--raw")
 	o, err := parseOptions(args, "name", "count")
 	if err != nil {
 		return err
@@ -114,7 +116,7 @@ func cmdConnect(sh *Shell, args []string) error {
 		if err != nil {
 			return err
 		}
-		return sh.startClients(o, detach, rawClientExample(nil), cfg)
+		return sh.startClients(o, detach, rawClientExample(nil), cfg, rawDisplay(raw))
 	}
 	srv, err := sh.liveSession(o.pos[0])
 	if err != nil {
@@ -128,7 +130,7 @@ func cmdConnect(sh *Shell, args []string) error {
 	if err != nil {
 		return err
 	}
-	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: port})
+	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: port}, rawDisplay(raw))
 }
 
 // rawTarget reads connect's words as an address when they name no
@@ -151,7 +153,7 @@ func rawTarget(sh *Shell, pos []string) (string, bool) {
 // that pairs with it (spec §4), ex1-client for a daytime server.
 func clientFor(srv *Session, named []string) (*netex.Example, error) {
 	if srv.ex.Role != netex.Server {
-		return nil, fmt.Errorf("session %q runs %s, a client; connect needs a server session", srv.name, srv.ex.Name)
+		return nil, fmt.Errorf("session %s runs %s, a client; connect needs a server session", visible.Quote(srv.name), srv.ex.Name)
 	}
 	if srv.raw != nil {
 		return listenerClient(srv, named)
@@ -168,8 +170,8 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 	}
 	ex, ok := netex.Lookup(name)
 	if !ok {
-		return nil, fmt.Errorf("unknown example %q%s; clients for %s: %s, or raw",
-			name, didYouMean(name, netex.Names()), srv.ex.Name, strings.Join(srv.ex.Peers, ", "))
+		return nil, fmt.Errorf("unknown example %s%s; clients for %s: %s, or raw",
+			visible.Quote(name), didYouMean(name, netex.Names()), srv.ex.Name, strings.Join(srv.ex.Peers, ", "))
 	}
 	if ex.Role != netex.Client || !netex.Pairs(ex, srv.ex) {
 		if len(srv.ex.Peers) == 0 {
@@ -185,7 +187,7 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 func rawAddress(hostport string) (netex.Config, error) {
 	host, ps, err := net.SplitHostPort(hostport)
 	if err != nil {
-		return netex.Config{}, fmt.Errorf("bad address %q: want HOST:PORT, :PORT or HOST PORT", hostport)
+		return netex.Config{}, fmt.Errorf("bad address %s: want HOST:PORT, :PORT or HOST PORT", visible.Quote(hostport))
 	}
 	if host == "" {
 		host = "localhost"

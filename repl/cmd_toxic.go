@@ -2,6 +2,7 @@ package repl
 
 import (
 	"fmt"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"strconv"
 	"strings"
 	"time"
@@ -75,7 +76,7 @@ func cmdToxic(sh *Shell, args []string) error {
 		}
 		return px.Remove(args[2])
 	}
-	return fmt.Errorf("unknown toxic action %q; %s", args[1], toxicUsage)
+	return fmt.Errorf("unknown toxic action %s; %s", visible.Quote(args[1]), toxicUsage)
 }
 
 // parseToxic reads TYPE [VALUE] [--OPTION V]... [--up|--down] [--name N].
@@ -86,7 +87,7 @@ func parseToxic(words []string) (toxproxy.Toxic, error) {
 	}
 	typ, ok := toxproxy.NormalType(words[0])
 	if !ok {
-		return t, fmt.Errorf("unknown toxic %q; toxics: %s", words[0], strings.Join(toxicTypeWords(), ", "))
+		return t, fmt.Errorf("unknown toxic %s; toxics: %s", visible.Quote(words[0]), strings.Join(toxicTypeWords(), ", "))
 	}
 	t.Type, t.Name = typ, typ
 	var rest []string
@@ -101,7 +102,7 @@ func parseToxic(words []string) (toxproxy.Toxic, error) {
 		return t, fmt.Errorf("%s: %v", typ, err)
 	}
 	if len(o.pos) > 1 {
-		return t, fmt.Errorf("%s takes one value (its %s), got %q", typ, params[0].names[0], strings.Join(o.pos, " "))
+		return t, fmt.Errorf("%s takes one value (its %s), got %s", typ, params[0].names[0], visible.Quote(strings.Join(o.pos, " ")))
 	}
 	if len(o.pos) == 1 {
 		o.vals[params[0].names[0]] = o.pos[0]
@@ -178,7 +179,7 @@ func parseMillis(v string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 0 {
-		return 0, fmt.Errorf("bad duration %q: want e.g. 200ms, 2s, or a number of milliseconds", v)
+		return 0, fmt.Errorf("bad duration %s: want e.g. 200ms, 2s, or a number of milliseconds", visible.Quote(v))
 	}
 	return d, nil
 }
@@ -186,7 +187,7 @@ func parseMillis(v string) (time.Duration, error) {
 func parseCount(v string) (int, error) {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		return 0, fmt.Errorf("bad number %q", v)
+		return 0, fmt.Errorf("bad number %s", visible.Quote(v))
 	}
 	return n, nil
 }
@@ -208,7 +209,7 @@ func parseBytes(v string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 {
-		return 0, fmt.Errorf("bad size %q: want e.g. 100B, 4KB or 1MiB", v)
+		return 0, fmt.Errorf("bad size %s: want e.g. 100B, 4KB or 1MiB", visible.Quote(v))
 	}
 	return n * mult, nil
 }
@@ -225,7 +226,7 @@ func parseRate(v string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 1 {
-		return 0, fmt.Errorf("bad rate %q: want a whole number of KB/s or MB/s, e.g. 1KB/s (toxiproxy's unit)", v)
+		return 0, fmt.Errorf("bad rate %s: want a whole number of KB/s or MB/s, e.g. 1KB/s (toxiproxy's unit)", visible.Quote(v))
 	}
 	return n * mult, nil
 }

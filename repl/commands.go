@@ -3,6 +3,8 @@ package repl
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 // Command is one entry of the shell's command table. Help, the
@@ -48,10 +50,11 @@ func commands() []Command {
 			Examples: []string{"run ex4-server --port 0 --bind 127.0.0.1", "run ex1-client --port 9999 --name c1"},
 			Details:  "The tutorial's forms work too: run ex4-server :port 9999, and (run-ex4-server :port 9999). A name an ended session had is taken again, replacing it.",
 			Run:      cmdRun, Complete: completeRun},
-		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] [--count N] [--detach] | HOST:PORT | HOST PORT | :PORT", Summary: "start a client against a server session or a listener; raw, or an address, is a raw client steered by hand",
+		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] [--count N] [--detach] [--raw] | HOST:PORT | HOST PORT | :PORT", Summary: "start a client against a server session or a listener; raw, or an address, is a raw client steered by hand",
 			Options: []Option{{Name: "CLIENT", Default: "the lowest-numbered client that pairs (ex1-client for daytime)", Help: "the client example to run, or raw"}, optName,
 				{Name: "--count", Default: "1", Help: "start N clients at once, named NAME-1..NAME-N"},
-				{Name: "--detach", Default: "off", Help: "do not attach the terminal; the prompt stays"}},
+				{Name: "--detach", Default: "off", Help: "do not attach the terminal; the prompt stays"},
+				{Name: "--raw", Default: "off", Help: "show what a raw client receives as it is, escape codes and all, instead of made visible"}},
 			Examples: []string{"connect ex5-server", "connect ex6-server raw --name r --detach", "connect 127.0.0.1 9999", "connect ex2-server raw --count 6 --name c"},
 			Details:  "A client that reads standard input is attached to the terminal: Ctrl-D sends it end-of-file, Ctrl-C stops it, Ctrl-Z detaches.",
 			Run:      cmdConnect, Complete: completeConnect},
@@ -69,8 +72,9 @@ func commands() []Command {
 			Run:      cmdToxic, Complete: completeToxic},
 		{Name: "stop", Args: "NAME... | all", Summary: "interrupt sessions; their cleanup runs and prints, then [NAME] stopped",
 			Examples: []string{"stop ex4-server", "stop all"}, Run: cmdStop, Complete: completeSessionsAll},
-		{Name: "sessions", Aliases: []string{"ps"}, Summary: "list sessions: name, example, state, address, connections, muted, uptime",
-			Examples: []string{"sessions"}, Run: cmdSessions},
+		{Name: "sessions", Aliases: []string{"ps"}, Args: "[--verbose]", Summary: "list sessions: name, example, state, address, connections, muted, uptime",
+			Options:  []Option{{Name: "--verbose", Default: "off", Help: "also show the file-descriptor limits and what each transcript keeps"}},
+			Examples: []string{"sessions", "sessions --verbose"}, Run: cmdSessions},
 		{Name: "threads", Args: "[NAME]", Summary: "list live threads (and event-base handlers) of every session or one",
 			Options:  []Option{{Name: "NAME", Default: "every live session", Help: "the session to show"}},
 			Examples: []string{"threads", "threads ex5-server"}, Run: cmdThreads, Complete: completeSessions},
@@ -181,7 +185,7 @@ func commandNames() []string {
 // unknownCommand is the error for a command that does not exist,
 // suggesting the closest one.
 func unknownCommand(name string) error {
-	return fmt.Errorf("unknown command %q%s (help lists commands)", name, didYouMean(name, commandNames()))
+	return fmt.Errorf("unknown command %s%s (help lists commands)", visible.Quote(name), didYouMean(name, commandNames()))
 }
 
 // distance is the edit distance between a and b, counting a swap of

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chzyer/readline"
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 const prompt = "ionet> "
@@ -189,7 +190,7 @@ func (t *terminal) attach(s *Session) {
 	t.mu.Lock()
 	t.attached = s
 	t.mu.Unlock()
-	t.rl.SetPrompt(s.name + "> ")
+	t.rl.SetPrompt(visible.String(visible.Short(s.name)) + "> ")
 	t.sh.printf("(attached to %s: Ctrl-D sends end-of-file, Ctrl-C stops it, Ctrl-Z detaches)\n", s.name)
 	go func() {
 		<-s.ended

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/mattn/go-isatty"
 )
 
@@ -37,7 +38,13 @@ const usageText = `usage: ionetsh [-e] [--echo] [--no-color] [--history FILE] [-
 // Main is the whole program behind cmd/ionetsh: it takes the arguments
 // without the program name and the three standard streams, and returns
 // the exit status.
+//
+// At start the soft limit on open files is raised to the hard limit
+// (sessions --verbose shows both).
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if err := raiseFileLimit(); err != nil {
+		fmt.Fprintf(stderr, "ionetsh: cannot raise the open-file limit: %v\n", err)
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "run":
@@ -54,7 +61,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			printUsage(stdout, newFlagSet(&flags{}))
 			return 0
 		}
-		fmt.Fprintf(stderr, "ionetsh: %v\n%s\n", err, usageText)
+		fmt.Fprintf(visible.NewWriter(stderr), "ionetsh: %v\n%s\n", err, usageText)
 		return 2
 	}
 	if f.version {
@@ -75,7 +82,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case f.file != "":
 		file, err := os.Open(f.file)
 		if err != nil {
-			fmt.Fprintf(stderr, "ionetsh: %v\n", err)
+			fmt.Fprintf(visible.NewWriter(stderr), "ionetsh: %v\n", err)
 			return 2
 		}
 		defer file.Close()
@@ -125,7 +132,7 @@ func parseFlags(args []string) (flags, error) {
 		}
 		f.file = fs.Arg(0)
 	default:
-		return f, fmt.Errorf("too many arguments: %s", strings.Join(fs.Args(), " "))
+		return f, fmt.Errorf("too many arguments: %s", visible.Quote(strings.Join(fs.Args(), " ")))
 	}
 	return f, nil
 }

@@ -4,6 +4,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 // minRepaint is the shortest time between two writes of the live
@@ -12,9 +14,15 @@ import (
 const minRepaint = 15 * time.Millisecond
 
 // printer is the one way output reaches the terminal or stdout. Every
-// write is of whole lines. A live printer writes from its own goroutine,
-// joining whatever lines queued up meanwhile into one Write; a direct
-// printer writes at once, in the caller's goroutine.
+// write is of whole lines, and is made visible on the way in (package
+// visible): no byte from a session, a peer or user input reaches the
+// terminal raw. The only exceptions are a line's label (the session's
+// name, made visible when the session starts, and its colour) and the
+// lines of a session started with connect --raw.
+//
+// A live printer writes from its own goroutine, joining whatever lines
+// queued up meanwhile into one Write; a direct printer writes at once,
+// in the caller's goroutine.
 type printer struct {
 	w    io.Writer
 	live bool
@@ -40,8 +48,31 @@ func newPrinter(w io.Writer, live bool) *printer {
 	return p
 }
 
-// write queues (live) or writes (direct) b, which holds whole lines.
+// write queues (live) or writes (direct) b, which holds whole lines,
+// made visible.
 func (p *printer) write(b []byte) {
+	p.put(visible.Append(make([]byte, 0, len(b)), string(b)))
+}
+
+// appendLine appends one session line to buf: label, a space, text and
+// a newline. label must already be visible (see Shell.startSession);
+// text is made visible unless raw.
+func appendLine(buf []byte, label, text string, raw bool) []byte {
+	buf = append(buf, label...)
+	buf = append(buf, ' ')
+	if raw {
+		buf = append(buf, text...)
+	} else {
+		buf = visible.Append(buf, text)
+	}
+	return append(buf, '\n')
+}
+
+// writeLines queues (live) or writes (direct) lines built by appendLine.
+func (p *printer) writeLines(buf []byte) { p.put(buf) }
+
+// put queues (live) or writes (direct) b, which is ready to be shown.
+func (p *printer) put(b []byte) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.live || p.closed {
@@ -109,4 +140,10 @@ func (p *printer) close() {
 	}
 	p.mu.Unlock()
 	<-p.done
+}
+
+// rawDisplay is the session option of connect --raw: the session's
+// lines reach the terminal as received, escape codes and all.
+func rawDisplay(raw bool) func(*Session) {
+	return func(s *Session) { s.rawShow = raw }
 }

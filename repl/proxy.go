@@ -2,6 +2,7 @@ package repl
 
 import (
 	"fmt"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"net"
 	"os"
 	"strconv"
@@ -62,12 +63,12 @@ func (sh *Shell) proxyTarget(arg string) (string, *netex.Example, error) {
 			return arg, nil, checkHostPort(arg)
 		}
 		if _, ok := netex.Lookup(arg); ok {
-			return "", nil, fmt.Errorf("no session named %q; start it first (run %s) or give HOST:PORT", arg, arg)
+			return "", nil, fmt.Errorf("no session named %s; start it first (run %s) or give HOST:PORT", visible.Quote(arg), arg)
 		}
 		return "", nil, err
 	}
 	if srv.ex.Role != netex.Server {
-		return "", nil, fmt.Errorf("session %q runs %s, a client; a proxy needs a server session or HOST:PORT", srv.name, srv.ex.Name)
+		return "", nil, fmt.Errorf("session %s runs %s, a client; a proxy needs a server session or HOST:PORT", visible.Quote(srv.name), srv.ex.Name)
 	}
 	host, port, err := sh.serverAddr(srv)
 	if err != nil {
@@ -80,7 +81,7 @@ func (sh *Shell) proxyTarget(arg string) (string, *netex.Example, error) {
 func (sh *Shell) serverAddr(srv *Session) (string, int, error) {
 	a, ok := srv.run.Addr()
 	if !ok {
-		return "", 0, fmt.Errorf("session %q is not a listening server (%s)", srv.name, srv.State())
+		return "", 0, fmt.Errorf("session %s is not a listening server (%s)", visible.Quote(srv.name), srv.State())
 	}
 	host := a.Addr().String()
 	if a.Addr().IsUnspecified() {
@@ -92,7 +93,7 @@ func (sh *Shell) serverAddr(srv *Session) (string, int, error) {
 func checkHostPort(hostport string) error {
 	_, ps, err := net.SplitHostPort(hostport)
 	if err != nil {
-		return fmt.Errorf("bad address %q: want HOST:PORT", hostport)
+		return fmt.Errorf("bad address %s: want HOST:PORT", visible.Quote(hostport))
 	}
 	_, err = parsePort(ps, 1)
 	return err
@@ -199,9 +200,9 @@ func (sh *Shell) proxy(name string) (*toxproxy.Proxy, error) {
 	px, ok := sh.proxies[s.ex]
 	if !ok {
 		if s.ex.Name == proxyName {
-			return nil, fmt.Errorf("proxy %q is not running (%s)", name, s.State())
+			return nil, fmt.Errorf("proxy %s is not running (%s)", visible.Quote(name), s.State())
 		}
-		return nil, fmt.Errorf("session %q runs %s, not a proxy (start one with proxy SERVER)", name, s.ex.Name)
+		return nil, fmt.Errorf("session %s runs %s, not a proxy (start one with proxy SERVER)", visible.Quote(name), s.ex.Name)
 	}
 	return px, nil
 }
