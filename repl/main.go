@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/netex/loadgen"
 	"github.com/mattn/go-isatty"
 )
 
@@ -28,14 +29,23 @@ type flags struct {
 
 const usageText = `usage: ionetsh [--echo] [--no-color] [--history FILE] [-c 'CMD; CMD' | FILE]
        ionetsh --replay FILE [--pace 1.0] [--step]
-       ionetsh run NAME [--host H] [--port P] [--bind ADDR]`
+       ionetsh run NAME [--host H] [--port P] [--bind ADDR]
+       ionetsh bench HOST:PORT... [--clients 1,10,50,200] [--duration 3s | --rounds N]
+                     [--size 32] [--mode echo|batch|daytime|connect] [--idle N] [--csv FILE]`
 
 // Main is the whole program behind cmd/ionetsh: it takes the arguments
 // without the program name and the three standard streams, and returns
 // the exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "run" {
-		return Standalone(args[1:], stdin, stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "run":
+			return Standalone(args[1:], stdin, stdout, stderr)
+		case "bench":
+			return StandaloneBench(args[1:], stdout, stderr)
+		case loadgen.ChildArg:
+			return loadgen.ChildMain(stdin, stdout, stderr)
+		}
 	}
 	f, err := parseFlags(args, stderr)
 	if err != nil {

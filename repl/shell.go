@@ -31,6 +31,7 @@ type Shell struct {
 	pr     *printer
 	errw   io.Writer
 	colour bool
+	tty    bool // output goes to a terminal: bench shows a progress line
 	host   string
 	port   int
 

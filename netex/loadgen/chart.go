@@ -83,7 +83,7 @@ func chartMode(rows []Row, m Mode, colour bool) string {
 	}
 	opts := []asciigraph.Option{
 		asciigraph.Height(chartHeight), asciigraph.Width(chartWidth), asciigraph.LowerBound(0),
-		asciigraph.YAxisValueFormatter(func(v float64) string { return fmt.Sprintf("%6s", fmtRate(v)) }),
+		asciigraph.YAxisValueFormatter(func(v float64) string { return fmt.Sprintf("%6s", FormatRate(v)) }),
 		asciigraph.XAxisRange(0, float64(len(clients)-1)), asciigraph.XAxisTickCount(len(clients)),
 		asciigraph.XAxisValueFormatter(func(v float64) string { return strconv.Itoa(clients[int(math.Round(v))]) }),
 		asciigraph.SeriesChars(marks(len(targets))...),

@@ -52,11 +52,16 @@ func Run(ctx context.Context, cfg Config, report func(Event)) Result {
 	res.IdleOpened = len(idle)
 	report(Event{Kind: "start"})
 
+	// The duration ends the load by a timer rather than a context
+	// deadline: the dialer would pass a deadline on to its sockets, which
+	// can expire a moment before the context reports it, and an
+	// operation cut off by the end of the step is not an error.
 	lctx, cancel := context.WithCancel(ctx)
-	if cfg.Rounds == 0 {
-		lctx, cancel = context.WithTimeout(ctx, cfg.Duration)
-	}
 	defer cancel()
+	if cfg.Rounds == 0 {
+		t := time.AfterFunc(cfg.Duration, cancel)
+		defer t.Stop()
+	}
 	l := &load{cfg: cfg, ctx: lctx, dialer: net.Dialer{Timeout: cfg.Timeout},
 		lat: newRecorder(), conn: newRecorder(), session: sessionFor(cfg.Mode)}
 	start := time.Now()

@@ -42,6 +42,17 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 	return got, err
 }
 
+// sameLine reports whether got echoes sent, a line ending in a newline.
+// The tutorial's servers write lines with CRLF, so a CR before the
+// newline is the line ending, not an added byte.
+func sameLine(got, sent []byte) bool {
+	if len(got) == len(sent)+1 {
+		n := len(sent) - 1
+		return bytes.Equal(got[:n], sent[:n]) && got[n] == '\r' && got[n+1] == '\n'
+	}
+	return bytes.Equal(got, sent)
+}
+
 // echoSession opens one connection and does round trips on it until the
 // step ends or the client's rounds are done.
 func echoSession(w *worker) error {
@@ -67,7 +78,7 @@ func echoSession(w *worker) error {
 		if err != nil {
 			return err
 		}
-		if !bytes.Equal(got, line) {
+		if !sameLine(got, line) {
 			return errWrongEcho
 		}
 		w.op(time.Since(t0))
@@ -154,7 +165,7 @@ func (w *worker) readBatch(c interface {
 			return err
 		}
 		fill(want, w.id, i)
-		if !bytes.Equal(got, want) {
+		if !sameLine(got, want) {
 			return errWrongEcho
 		}
 		if w.l.ctx.Err() == nil {

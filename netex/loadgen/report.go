@@ -45,7 +45,7 @@ func WriteTable(w io.Writer, rows []Row) {
 			if d, ok := r.CPUPerOp(); ok {
 				cpu = fmtCPU(d)
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%d\t%d\t%s\t\n", res.Config.Clients, fmtRate(res.Rate()),
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%d\t%d\t%s\t\n", res.Config.Clients, FormatRate(res.Rate()),
 				fmtDur(res.Latency.P50), fmtDur(res.Latency.P90), fmtDur(res.Latency.P99), fmtDur(res.Latency.Max),
 				fmtDur(res.Connect.P50), fmtDur(res.Connect.Max), res.Stalls, res.ErrorCount(), cpu)
 		}
@@ -128,8 +128,8 @@ func fmtCPU(d time.Duration) string {
 	return fmt.Sprintf("%.1fµs", float64(d)/float64(time.Microsecond))
 }
 
-// fmtRate formats a rate with k or M for thousands or millions.
-func fmtRate(r float64) string {
+// FormatRate formats a rate with k or M for thousands or millions.
+func FormatRate(r float64) string {
 	switch {
 	case r >= 1e6:
 		return fmt.Sprintf("%.2fM", r/1e6)
