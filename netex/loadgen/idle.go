@@ -1,9 +1,11 @@
 package loadgen
 
 import (
+	"bufio"
 	"context"
 	"net"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -11,8 +13,9 @@ import (
 // idleDialers is how many idle connections are opened at once.
 const idleDialers = 64
 
-// openIdle opens cfg.Idle connections and returns those that opened.
-// It stops early if ctx ends.
+// openIdle opens cfg.Idle connections and returns those that opened
+// (for an echo server, those it echoed a line on). It stops early if ctx
+// ends.
 func openIdle(ctx context.Context, cfg Config) []net.Conn {
 	if cfg.Idle == 0 {
 		return nil
@@ -31,6 +34,10 @@ func openIdle(ctx context.Context, cfg Config) []net.Conn {
 				if err != nil {
 					continue
 				}
+				if err := greet(c, cfg); err != nil {
+					c.Close()
+					continue
+				}
 				mu.Lock()
 				conns = append(conns, c)
 				mu.Unlock()
@@ -46,6 +53,27 @@ func openIdle(ctx context.Context, cfg Config) []net.Conn {
 	close(next)
 	wg.Wait()
 	return conns
+}
+
+// greet makes sure an echo server has accepted an idle connection, not
+// merely the kernel: one line must come back. A connection in the listen
+// queue would otherwise count as held.
+func greet(c net.Conn, cfg Config) error {
+	if cfg.Mode != Echo && cfg.Mode != Batch {
+		return nil
+	}
+	line := make([]byte, cfg.Size)
+	fill(line, 0, 0)
+	c.SetDeadline(time.Now().Add(cfg.Timeout))
+	defer c.SetDeadline(time.Time{})
+	if _, err := c.Write(line); err != nil {
+		return err
+	}
+	got, err := readLine(bufio.NewReaderSize(c, max(cfg.Size+1, 64)))
+	if err == nil && !sameLine(got, line) {
+		err = errWrongEcho
+	}
+	return err
 }
 
 // countOpen counts the connections the server has not closed: a peek

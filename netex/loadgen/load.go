@@ -155,10 +155,20 @@ func (w *worker) dial() (*net.TCPConn, error) {
 	t0 := time.Now()
 	c, err := w.l.dialer.DialContext(w.l.ctx, "tcp", w.l.cfg.Addr)
 	if err != nil {
+		w.cutOff(&w.conn, t0)
 		return nil, err
 	}
 	w.conn.record(time.Since(t0))
 	return c.(*net.TCPConn), nil
+}
+
+// cutOff records, as a lower bound, a connect or operation begun at t0
+// that the end of the step cut off after it had already stalled: a
+// client stuck in a stall for the rest of the step must show.
+func (w *worker) cutOff(s *sampler, t0 time.Time) {
+	if d := time.Since(t0); w.l.ctx.Err() != nil && d >= StallAfter {
+		s.record(d)
+	}
 }
 
 // guard makes c's blocking calls return once the step ends. It returns

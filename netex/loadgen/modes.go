@@ -76,6 +76,7 @@ func echoSession(w *worker) error {
 		}
 		got, err := readLine(br)
 		if err != nil {
+			w.cutOff(&w.lat, t0)
 			return err
 		}
 		if !sameLine(got, line) {

@@ -117,15 +117,20 @@ func fmtDur(d time.Duration) string {
 		return fmt.Sprintf("%dµs", d/time.Microsecond)
 	case d < 10*time.Millisecond:
 		return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
-	case d < time.Second:
+	case d < 999500*time.Microsecond:
 		return fmt.Sprintf("%.0fms", float64(d)/float64(time.Millisecond))
 	}
 	return fmt.Sprintf("%.2fs", d.Seconds())
 }
 
-// fmtCPU formats a CPU time per operation in microseconds, to a tenth.
+// fmtCPU formats a CPU time per operation in microseconds, to three
+// significant digits.
 func fmtCPU(d time.Duration) string {
-	return fmt.Sprintf("%.1fµs", float64(d)/float64(time.Microsecond))
+	us := float64(d) / float64(time.Microsecond)
+	if us < 10 {
+		return fmt.Sprintf("%.2fµs", us)
+	}
+	return fmt.Sprintf("%.1fµs", us)
 }
 
 // FormatRate formats a rate with k or M for thousands or millions.
