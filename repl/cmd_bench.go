@@ -12,14 +12,17 @@ import (
 	"github.com/ionetsh/ionetsh/netex/loadgen"
 )
 
-// benchOptions and benchArgs are the bench command's synopsis.
+// benchOptions is the bench command's options, with their defaults;
+// benchArgs is the short form the command table shows.
 const (
 	benchOptions = "[--clients 1,10,50,200] [--duration 3s | --rounds N] [--size 32] [--mode echo|batch|daytime|connect] [--idle N] [--csv FILE]"
-	benchArgs    = "TARGET... " + benchOptions
+	benchArgs    = "TARGET... [--clients N,...] [--duration 3s] [...]"
+	benchSummary = "measure servers (sessions or HOST:PORT) under load: rate, latency, errors, CPU per operation, and a chart; " +
+		"also --clients defaults to 1,10,50,200; --rounds N (per client, instead of a duration), --size 32 (line bytes), --mode echo|batch|daytime|connect (default from the protocol), --idle N (connections held open), --csv FILE"
 )
 
 // errBenchUsage is bench without a target.
-var errBenchUsage = errors.New("usage: bench " + benchArgs)
+var errBenchUsage = errors.New("usage: bench TARGET... " + benchOptions)
 
 // benchTimeout bounds each connect and each operation of a bench run.
 const benchTimeout = 5 * time.Second

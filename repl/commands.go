@@ -31,7 +31,7 @@ func commands() []Command {
 		{Name: "wait", Args: "NAME [TIMEOUT]", Summary: "wait until a session has ended (default timeout 10s)", Run: cmdWait, Complete: completeSessions},
 		{Name: "expect", Args: "NAME REGEX [TIMEOUT]", Summary: "wait until a session prints a line matching REGEX since the last expect (default 10s)", Run: cmdExpect, Complete: completeSessions},
 		{Name: "sleep", Args: "DURATION", Summary: "pause, e.g. sleep 200ms", Run: cmdSleep},
-		{Name: "bench", Args: benchArgs, Summary: "measure servers under load (rate, latency, errors, CPU per operation) and chart them", Run: cmdBench, Complete: completeSessions},
+		{Name: "bench", Args: benchArgs, Summary: benchSummary, Run: cmdBench, Complete: completeSessions},
 		{Name: "examples", Summary: "list the fourteen examples: role, protocol, design, I/O, peers, summary", Run: cmdExamples},
 		{Name: "explain", Args: "EXAMPLE", Summary: "what an example shows and what to try with it", Run: cmdExplain, Complete: completeExamples},
 		{Name: "set", Args: "host H | port P | color on|off", Summary: "set defaults for later commands", Run: cmdSet, Complete: completeSet},
