@@ -18,7 +18,7 @@ const (
 	benchOptions = "[--clients 1,10,50,200] [--duration 3s | --rounds N] [--size 32] [--mode echo|batch|daytime|connect] [--idle N] [--csv FILE]"
 	benchArgs    = "TARGET... [--clients N,...] [--duration 3s] [...]"
 	benchSummary = "measure servers (sessions or HOST:PORT) under load: rate, latency, errors, CPU per operation, and a chart; " +
-		"also --clients defaults to 1,10,50,200; --rounds N (per client, instead of a duration), --size 32 (line bytes), --mode echo|batch|daytime|connect (default from the protocol), --idle N (connections held open), --csv FILE"
+		"--clients defaults to 1,10,50,200; also --rounds N (per client, instead of a duration), --size 32 (line bytes), --mode echo|batch|daytime|connect (default from the protocol), --idle N (connections held open), --csv FILE"
 )
 
 // errBenchUsage is bench without a target.
