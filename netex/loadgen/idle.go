@@ -14,9 +14,9 @@ import (
 const idleDialers = 64
 
 // openIdle opens cfg.Idle connections and returns those that opened
-// (for an echo server, those it echoed a line on). It stops early if ctx
-// ends.
-func openIdle(ctx context.Context, cfg Config) []net.Conn {
+// (for an echo server, those it echoed a line on), counting the failures
+// in errs. It stops early if ctx ends.
+func openIdle(ctx context.Context, cfg Config, errs *errorCounts) []net.Conn {
 	if cfg.Idle == 0 {
 		return nil
 	}
@@ -31,11 +31,15 @@ func openIdle(ctx context.Context, cfg Config) []net.Conn {
 		wg.Go(func() {
 			for range next {
 				c, err := d.DialContext(ctx, "tcp", cfg.Addr)
-				if err != nil {
-					continue
+				if err == nil {
+					if err = greet(c, cfg); err != nil {
+						c.Close()
+					}
 				}
-				if err := greet(c, cfg); err != nil {
-					c.Close()
+				if err != nil {
+					if ctx.Err() == nil {
+						errs.add(err)
+					}
 					continue
 				}
 				mu.Lock()

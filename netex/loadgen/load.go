@@ -47,9 +47,10 @@ func Run(ctx context.Context, cfg Config, report func(Event)) Result {
 		report = func(Event) {}
 	}
 	res := Result{Config: cfg}
-	idle := openIdle(ctx, cfg)
+	var idleErrs errorCounts
+	idle := openIdle(ctx, cfg, &idleErrs)
 	defer closeAll(idle)
-	res.IdleOpened = len(idle)
+	res.IdleOpened, res.IdleErrors = len(idle), idleErrs.snapshot()
 	report(Event{Kind: "start"})
 
 	// The duration ends the load by a timer rather than a context

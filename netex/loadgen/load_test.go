@@ -154,3 +154,16 @@ func TestIdleConnectionsAreHeld(t *testing.T) {
 		t.Fatalf("server accepted %d connections, want 42", n)
 	}
 }
+
+func TestIdleFailuresAreCounted(t *testing.T) {
+	leaktest.Check(t)
+	// A server that closes every connection at once: no idle connection
+	// gets its greeting echoed.
+	srv := newServer(t, func(net.Conn) {})
+	cfg := config(srv.addr(), Echo, 1, 1)
+	cfg.Idle = 5
+	res := Run(context.Background(), cfg, nil)
+	if res.IdleOpened != 0 || res.IdleErrors[ErrEOF]+res.IdleErrors[ErrReset] != 5 {
+		t.Fatalf("idle opened %d, idle errors %v; want 0 and 5 eof or reset", res.IdleOpened, res.IdleErrors)
+	}
+}

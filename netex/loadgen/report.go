@@ -82,18 +82,27 @@ func describe(c Config) string {
 func writeNotes(w io.Writer, r Result) {
 	at := fmt.Sprintf("  at %d clients:", r.Config.Clients)
 	if len(r.Errors) > 0 {
-		var parts []string
-		for _, c := range sortedConditions(r.Errors) {
-			parts = append(parts, fmt.Sprintf("%s %d", c, r.Errors[c]))
-		}
-		fmt.Fprintf(w, "%s errors: %s\n", at, strings.Join(parts, ", "))
+		fmt.Fprintf(w, "%s errors: %s\n", at, byCondition(r.Errors))
 	}
 	if r.Config.Idle > 0 {
-		fmt.Fprintf(w, "%s idle connections: %d of %d opened, %d still open at the end\n", at, r.IdleOpened, r.Config.Idle, r.IdleHeld)
+		failed := ""
+		if len(r.IdleErrors) > 0 {
+			failed = " (failed: " + byCondition(r.IdleErrors) + ")"
+		}
+		fmt.Fprintf(w, "%s idle connections: %d of %d opened%s, %d still open at the end\n", at, r.IdleOpened, r.Config.Idle, failed, r.IdleHeld)
 	}
 	if r.Interrupted {
 		fmt.Fprintf(w, "%s interrupted after %s\n", at, r.Elapsed.Round(time.Millisecond))
 	}
+}
+
+// byCondition lists error counts by condition, e.g. "reset 2, eof 1".
+func byCondition(m map[string]int64) string {
+	var parts []string
+	for _, c := range sortedConditions(m) {
+		parts = append(parts, fmt.Sprintf("%s %d", c, m[c]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // groupByTarget splits rows into runs of the same target.

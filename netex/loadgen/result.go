@@ -24,9 +24,10 @@ type Result struct {
 	Errors  map[string]int64 `json:"errors,omitempty"`
 	// IdleOpened is how many idle connections were opened; IdleHeld how
 	// many of them were still open at the end.
-	IdleOpened  int  `json:"idle_opened"`
-	IdleHeld    int  `json:"idle_held"`
-	Interrupted bool `json:"interrupted"`
+	IdleOpened  int              `json:"idle_opened"`
+	IdleHeld    int              `json:"idle_held"`
+	IdleErrors  map[string]int64 `json:"idle_errors,omitempty"`
+	Interrupted bool             `json:"interrupted"`
 }
 
 // Rate is operations per second.
