@@ -119,7 +119,7 @@ func (b *bench) progressLine(label string, t benchTarget, cfg loadgen.Config) fu
 		} else if ev.Kind == "start" {
 			msg = "starting"
 		}
-		b.progress(fmt.Sprintf("%sbench %s: %s, %d clients: %s", clearLine, label, t.name, cfg.Clients, msg))
+		b.progress(fmt.Sprintf("%sbench %s: %s, %s: %s", clearLine, label, t.name, loadgen.Clients(cfg.Clients), msg))
 	}
 }
 

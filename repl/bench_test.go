@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ionetsh/ionetsh/internal/leaktest"
 )
 
 // faultyEcho is a test double: an echo server whose change may corrupt
@@ -46,17 +48,6 @@ func faultyEcho(t *testing.T, change func(n int, line []byte) []byte) string {
 		}
 	})
 	return l.Addr().String()
-}
-
-// children lists this process's child processes.
-func children() string {
-	paths, _ := filepath.Glob("/proc/self/task/*/children")
-	var b strings.Builder
-	for _, p := range paths {
-		data, _ := os.ReadFile(p)
-		b.Write(bytes.TrimSpace(data))
-	}
-	return b.String()
 }
 
 // benchRow matches a table row for n clients with no errors: clients,
@@ -123,7 +114,7 @@ func TestBenchCountsWrongEchoesAsErrors(t *testing.T) {
 		}
 		// Each client's fourth line is wrong: the connection is counted
 		// as an error and the client does its last two rounds on a new one.
-		for _, want := range []string{`(?m)^  at 1 clients: errors: wrong echo 1$`, `(?m)^  at 2 clients: errors: wrong echo 2$`,
+		for _, want := range []string{`(?m)^  at 1 client: errors: wrong echo 1$`, `(?m)^  at 2 clients: errors: wrong echo 2$`,
 			`(?m)^ +1 +\S+ +(\S+ +){4}\S+ +\d+ +1 +-$`} {
 			if !regexp.MustCompile(want).MatchString(out) {
 				t.Errorf("%s: output lacks /%s/:\n%s", addr, want, out)
@@ -165,7 +156,7 @@ func TestBenchInterruptLeavesNothingBehind(t *testing.T) {
 	case <-time.After(standaloneTimeout):
 		t.Fatal("bench did not return after the interrupt")
 	}
-	if c := children(); c != "" {
+	if c := leaktest.Children(); c != "" {
 		t.Errorf("child processes left: %s", c)
 	}
 	sh.Close()

@@ -4,29 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ionetsh/ionetsh/internal/leaktest"
 )
-
-// children lists this process's child processes.
-func children(t *testing.T) string {
-	t.Helper()
-	paths, _ := filepath.Glob("/proc/self/task/*/children")
-	var b strings.Builder
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		b.Write(bytes.TrimSpace(data))
-	}
-	return b.String()
-}
 
 func TestChildRunsAStep(t *testing.T) {
 	leaktest.Check(t)
@@ -39,7 +22,7 @@ func TestChildRunsAStep(t *testing.T) {
 	if res.Ops != 400 || len(res.Errors) != 0 || len(kinds) == 0 || kinds[0] != "start" {
 		t.Fatalf("ops %d errors %v events %v; want 400 ops, no errors, start first", res.Ops, res.Errors, kinds)
 	}
-	if c := children(t); c != "" {
+	if c := leaktest.Children(); c != "" {
 		t.Fatalf("child processes left: %s", c)
 	}
 }
@@ -63,7 +46,7 @@ func TestChildInterruptReportsWhatWasMeasured(t *testing.T) {
 	if !res.Interrupted || res.Ops == 0 || len(res.Errors) != 0 || time.Since(start) > 30*time.Second {
 		t.Fatalf("interrupted %v ops %d errors %v after %s", res.Interrupted, res.Ops, res.Errors, time.Since(start))
 	}
-	if c := children(t); c != "" {
+	if c := leaktest.Children(); c != "" {
 		t.Fatalf("child processes left: %s", c)
 	}
 }

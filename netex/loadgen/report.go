@@ -80,7 +80,7 @@ func describe(c Config) string {
 // writeNotes writes a step's errors by condition, idle connections and
 // interruption, if any, one line each.
 func writeNotes(w io.Writer, r Result) {
-	at := fmt.Sprintf("  at %d clients:", r.Config.Clients)
+	at := "  at " + Clients(r.Config.Clients) + ":"
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(w, "%s errors: %s\n", at, byCondition(r.Errors))
 	}
@@ -94,6 +94,14 @@ func writeNotes(w io.Writer, r Result) {
 	if r.Interrupted {
 		fmt.Fprintf(w, "%s interrupted after %s\n", at, r.Elapsed.Round(time.Millisecond))
 	}
+}
+
+// Clients says "1 client" or "N clients".
+func Clients(n int) string {
+	if n == 1 {
+		return "1 client"
+	}
+	return fmt.Sprintf("%d clients", n)
 }
 
 // byCondition lists error counts by condition, e.g. "reset 2, eof 1".
