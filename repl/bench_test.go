@@ -88,6 +88,9 @@ bench ex8-server --clients 1,2 --rounds 3 --mode connect
 	if strings.Contains(out, "Read line from") || strings.Contains(out, "lines dropped") || strings.Contains(out, "errors:") {
 		t.Errorf("the targets' lines or errors were shown:\n%s", out)
 	}
+	if strings.ContainsAny(out, "\r\x1b") {
+		t.Errorf("a script got a progress line or colour:\n%q", out)
+	}
 	if t.Failed() {
 		t.Log(out)
 	}

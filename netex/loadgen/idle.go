@@ -13,6 +13,12 @@ import (
 // idleDialers is how many idle connections are opened at once.
 const idleDialers = 64
 
+// idleTimeoutFactor stretches the timeout for opening an idle connection:
+// thousands of connects against a short listen backlog have requests
+// dropped and retried by the kernel after 1, 3 and 7 seconds, which is
+// slow but not a failure.
+const idleTimeoutFactor = 3
+
 // openIdle opens cfg.Idle connections and returns those that opened
 // (for an echo server, those it echoed a line on), counting the failures
 // in errs. It stops early if ctx ends.
@@ -20,7 +26,7 @@ func openIdle(ctx context.Context, cfg Config, errs *errorCounts) []net.Conn {
 	if cfg.Idle == 0 {
 		return nil
 	}
-	d := net.Dialer{Timeout: cfg.Timeout}
+	d := net.Dialer{Timeout: idleTimeoutFactor * cfg.Timeout}
 	var (
 		mu    sync.Mutex
 		conns []net.Conn
