@@ -10,13 +10,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// idleDialers is how many idle connections are opened at once.
-const idleDialers = 64
+// idleDialers is how many idle connections are opened at once: few
+// enough that a listen backlog of 5 is rarely overrun.
+const idleDialers = 8
 
-// idleTimeoutFactor stretches the timeout for opening an idle connection:
-// thousands of connects against a short listen backlog have requests
-// dropped and retried by the kernel after 1, 3 and 7 seconds, which is
-// slow but not a failure.
+// idleTimeoutFactor stretches the timeout for opening an idle connection
+// and having its greeting echoed: thousands of connects against a short
+// listen backlog have requests dropped and retried by the kernel after 1,
+// 3 and 7 seconds, which is slow but not a failure.
 const idleTimeoutFactor = 3
 
 // openIdle opens cfg.Idle connections and returns those that opened
@@ -74,7 +75,7 @@ func greet(c net.Conn, cfg Config) error {
 	}
 	line := make([]byte, cfg.Size)
 	fill(line, 0, 0)
-	c.SetDeadline(time.Now().Add(cfg.Timeout))
+	c.SetDeadline(time.Now().Add(idleTimeoutFactor * cfg.Timeout))
 	defer c.SetDeadline(time.Time{})
 	if _, err := c.Write(line); err != nil {
 		return err
