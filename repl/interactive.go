@@ -38,6 +38,7 @@ func runInteractive(stdin *os.File, stdout, stderr io.Writer, colour bool, histo
 	}
 	t := &terminal{}
 	t.sh = newShell(stdout, stderr, true, colour)
+	t.sh.tty = term == stdout
 	// readline closes only its own wrapper around Stdin, so the
 	// cancellable reader is closed here, or Close would wait for a key.
 	in := readline.NewCancelableStdin(stdin)

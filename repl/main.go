@@ -11,6 +11,7 @@ import (
 
 	"github.com/ionetsh/ionetsh/history"
 	"github.com/ionetsh/ionetsh/internal/visible"
+	"github.com/ionetsh/ionetsh/netex/loadgen"
 	"github.com/mattn/go-isatty"
 )
 
@@ -32,6 +33,8 @@ type flags struct {
 const usageText = `usage: ionetsh [-e] [--echo] [--no-color] [--history FILE] [-c 'CMD; CMD' | FILE]
        ionetsh --replay FILE [--pace 1.0] [--step]
        ionetsh run NAME [--host H] [--port P] [--bind ADDR]
+       ionetsh bench HOST:PORT... [--clients 1,10,50,200] [--duration 3s | --rounds N]
+                     [--size 32] [--mode echo|batch|daytime|connect] [--idle N] [--csv FILE]
        ionetsh help [COMMAND] | examples | explain EXAMPLE | completion SHELL
        ionetsh --help for more`
 
@@ -49,6 +52,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "run":
 			return Standalone(args[1:], stdin, stdout, stderr)
+		case "bench":
+			return StandaloneBench(args[1:], stdout, stderr)
+		case loadgen.ChildArg:
+			return loadgen.ChildMain(stdin, stdout, stderr)
 		case "help", "examples", "explain":
 			return subcommand(args, stdout, stderr)
 		case "completion":

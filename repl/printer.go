@@ -1,6 +1,8 @@
 package repl
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -12,6 +14,11 @@ import (
 // printer: a chatty session is shown in batches, so an interactive
 // prompt is not repainted thousands of times a second.
 const minRepaint = 15 * time.Millisecond
+
+// maxQueue bounds what a live printer holds for a terminal that has
+// fallen behind (or a watch that holds it): past it, the oldest queued
+// lines are skipped, with a note. Sessions' transcripts still have them.
+const maxQueue = 4 << 20
 
 // printer is the one way output reaches the terminal or stdout. Every
 // write is of whole lines, and is made visible on the way in (package
@@ -33,6 +40,7 @@ type printer struct {
 	writing bool
 	closed  bool
 	held    bool // a watch owns the terminal: queue, do not write
+	skipped int  // bytes of queued lines dropped since the last write
 	wake    chan struct{}
 	done    chan struct{}
 }
@@ -80,10 +88,24 @@ func (p *printer) put(b []byte) {
 		return
 	}
 	p.queue = append(p.queue, b...)
+	if len(p.queue) > maxQueue {
+		p.trimQueue()
+	}
 	select {
 	case p.wake <- struct{}{}:
 	default:
 	}
+}
+
+// trimQueue drops the oldest whole lines of the queue, keeping about
+// half of maxQueue, and counts them; p.mu is held.
+func (p *printer) trimQueue() {
+	cut := len(p.queue) - maxQueue/2
+	if i := bytes.IndexByte(p.queue[cut:], '\n'); i >= 0 {
+		cut += i + 1
+	}
+	p.skipped += cut
+	p.queue = append(p.queue[:0], p.queue[cut:]...)
 }
 
 func (p *printer) loop() {
@@ -98,6 +120,11 @@ func (p *printer) loop() {
 		}
 		p.mu.Lock()
 		buf := p.queue
+		if p.skipped > 0 {
+			note := fmt.Sprintf("(%d bytes of output not shown: the terminal fell behind; log NAME shows what each session kept)\n", p.skipped)
+			buf = append([]byte(note), buf...)
+			p.skipped = 0
+		}
 		p.queue = nil
 		p.writing = len(buf) > 0
 		p.mu.Unlock()

@@ -34,6 +34,7 @@ type Shell struct {
 	pr     *printer
 	errw   io.Writer
 	colour bool
+	tty    bool // output goes to a terminal: bench shows a progress line
 	host   string
 	port   int
 	// bind is the default bind address for servers ("" is the
