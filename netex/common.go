@@ -3,7 +3,6 @@ package netex
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"time"
 )
 
@@ -12,12 +11,6 @@ import (
 func DaytimeString(t time.Time) string {
 	return fmt.Sprintf("%d/%d/%d %d:%d:%d", int(t.Month()), t.Day(), t.Year(), t.Hour(), t.Minute(), t.Second())
 }
-
-// hostPort prints an address as H:P.
-func hostPort(a netip.AddrPort) string { return fmt.Sprintf("%s:%d", a.Addr(), a.Port()) }
-
-// hostPortList prints an address as the Lisp list (H P).
-func hostPortList(a netip.AddrPort) string { return fmt.Sprintf("(%s %d)", a.Addr(), a.Port()) }
 
 // listenServer is the servers' common prologue: make a passive socket,
 // print it, bind it to the Env's bind address and port with SO_REUSEADDR,

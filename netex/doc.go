@@ -1,13 +1,22 @@
 // Package netex owns the fourteen examples of the IOLib network tutorial,
-// ported to Go, and the layer they are written against: IOLib-shaped IPv4
-// stream sockets with buffered line I/O and raw nonblocking I/O, the
-// tutorial's conditions as Go errors, an epoll event base, and a registry
-// of named threads.
+// ported to Go, one file each, with their registry (Examples, Lookup,
+// Pairs), the named threads they run as (Thread, Env.Spawn), and the Runs
+// that start and stop them (Start, Run).
+//
+// The layer the examples are written against lives in two packages of its
+// own: iolib (sockets, line and raw I/O, conditions, printed forms) and
+// iomux (the epoll event base). This package re-exports the names the
+// examples and the shell use (Socket, EventBase, EndOfFile, ...) as
+// aliases, so that callers need only netex.
 //
 // An example runs as a Run, started with Start. Each Run has an Env that
-// tracks every socket, event base and thread the example creates, so that
-// stopping a Run interrupts whatever the example is blocked in, lets the
-// example's own cleanup run and print, and then leaves nothing behind.
+// makes the example's sockets (Env.MakeSocket) and event bases
+// (Env.NewEventBase) and tracks them, through iolib's Owner hook and
+// iomux's close hook, with every thread the example starts. Stopping a
+// Run interrupts whatever the example is blocked in, lets the example's
+// own cleanup run and print, and then leaves nothing behind. Each thread's
+// context carries it as an iolib.Waiter, which is how Run.Idle knows that
+// every thread is blocked on something not ready.
 //
 // The contract for what each example prints is ../shared/spec/netex.md.
 package netex

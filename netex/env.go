@@ -8,16 +8,20 @@ import (
 	"net/netip"
 	"sort"
 	"sync"
+
+	"github.com/ionetsh/ionetsh/netex/iolib"
+	"github.com/ionetsh/ionetsh/netex/iomux"
 )
 
 // Env is an example's environment: the settings it was started with and
 // a record of every socket, event base and thread it has made, so that
 // its Run can list them and, at the end, close whatever is left.
 type Env struct {
-	Host  string     // the host clients connect to
-	Port  int        // the port clients connect to and servers listen on
-	Bind  netip.Addr // the address servers bind to
-	Stdin LineSource // standard input; nil is always at end-of-file
+	Host   string     // the host clients connect to
+	Port   int        // the port clients connect to and servers listen on
+	Bind   netip.Addr // the address servers bind to
+	Family Family     // the family a host name is resolved for
+	Stdin  LineSource // standard input; nil is always at end-of-file
 
 	run *Run
 
@@ -81,19 +85,75 @@ func (e *Env) ReadStdinChunk(ctx context.Context) (string, bool, error) {
 	return "", false, err
 }
 
-func (e *Env) track(s *Socket) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.sockets == nil {
-		e.sockets = make(map[*Socket]struct{})
-	}
-	e.sockets[s] = struct{}{}
+// MakeSocket creates an unbound passive or an unconnected active stream
+// socket. The Env tracks it until it is closed, and closes it at the
+// Run's end. A passive socket has the family of the Env's bind address;
+// an active one that of its host, if that is an address, else Family.
+func (e *Env) MakeSocket(passive bool) (*Socket, error) {
+	return iolib.MakeSocket((*envOwner)(e), iolib.Options{Passive: passive, Family: e.family(passive)})
 }
 
-func (e *Env) untrack(s *Socket) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	delete(e.sockets, s)
+// MakeDatagramSocket creates a datagram socket, tracked as MakeSocket's
+// are: for a server (of the bind address's family) or a client (of the
+// host's).
+func (e *Env) MakeDatagramSocket(server bool) (*Socket, error) {
+	return iolib.MakeSocket((*envOwner)(e), iolib.Options{Type: iolib.Datagram, Family: e.family(server)})
+}
+
+// family is the family of a new server (bind) or client (host) socket.
+func (e *Env) family(server bool) Family {
+	if server {
+		if e.Bind.IsValid() {
+			return iolib.FamilyOf(e.Bind)
+		}
+		return e.Family
+	}
+	if a, err := netip.ParseAddr(e.Host); err == nil {
+		return iolib.FamilyOf(a)
+	}
+	return e.Family
+}
+
+// LookupHostname resolves host as a client socket of the Env connects
+// to it: its first IPv4 address, unless the Env's Family is IPv6 or its
+// host an IPv6 address (iolib.Lookup).
+func (e *Env) LookupHostname(ctx context.Context, host string) (netip.Addr, error) {
+	return iolib.Lookup(ctx, host, e.family(false))
+}
+
+// envOwner is the Env as its sockets' iolib.Owner: it numbers them, keeps
+// the open ones and hears when a server listens.
+type envOwner Env
+
+func (o *envOwner) NewID() string { return (*Env)(o).nextID() }
+
+func (o *envOwner) Opened(s *Socket) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.sockets == nil {
+		o.sockets = make(map[*Socket]struct{})
+	}
+	o.sockets[s] = struct{}{}
+}
+
+func (o *envOwner) Closed(s *Socket) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.sockets, s)
+}
+
+func (o *envOwner) Listening(s *Socket) { o.run.markListening(s.LocalAddr(), true) }
+
+// NewEventBase makes an event base (iomux.New) that the Env tracks until
+// it is closed, and closes at the Run's end. With exitWhenEmpty, Dispatch
+// returns as soon as no handler is registered.
+func (e *Env) NewEventBase(exitWhenEmpty bool) (*EventBase, error) {
+	b, err := iomux.New(exitWhenEmpty, func(b *EventBase) { e.trackBase(b, false) })
+	if err != nil {
+		return nil, err
+	}
+	e.trackBase(b, true)
+	return b, nil
 }
 
 func (e *Env) trackBase(b *EventBase, on bool) {
@@ -144,14 +204,12 @@ func (e *Env) conns() int {
 	defer e.mu.Unlock()
 	n := 0
 	for s := range e.sockets {
-		if !s.passive {
+		if !s.Passive() {
 			n++
 		}
 	}
 	return n
 }
-
-func (e *Env) listening(a netip.AddrPort) { e.run.markListening(a, true) }
 
 // teardown runs after the example's main thread has returned: it destroys
 // threads still alive (their cleanups print), then closes every event
@@ -179,13 +237,6 @@ func (e *Env) teardown() {
 	for _, s := range socks {
 		s.Abort()
 	}
-}
-
-// FDHandlers is one descriptor registered in an event base and the events
-// it has handlers for.
-type FDHandlers struct {
-	FD     int
-	Events []Event
 }
 
 func (e *Env) handlers() []FDHandlers {

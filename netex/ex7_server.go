@@ -45,6 +45,7 @@ func (b *ex7Buffer) readALine(int, Event, Exception) error {
 		}
 		b.c.printf("Read from %s: %s\n", b.c.who, line)
 		b.queue.push(line)
+		b.c.sock.ReportAppBuf(b.queue.bytes)
 		if !b.writeRegistered {
 			if err := b.c.setHandler(Write, b.writeALine); err != nil {
 				return err
@@ -90,6 +91,7 @@ func (b *ex7Buffer) readFailed(err error) error {
 func (b *ex7Buffer) writeALine(int, Event, Exception) error {
 	if b.queue.bytes > 0 {
 		line := b.queue.pop()
+		b.c.sock.ReportAppBuf(b.queue.bytes)
 		err := b.c.sock.WriteLine(b.c.srv.t.Ctx, line)
 		if err == nil {
 			err = b.c.sock.FinishOutput(b.c.srv.t.Ctx)

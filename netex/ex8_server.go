@@ -45,6 +45,7 @@ func (b *ex8Buffer) readSomeBytes(int, Event, Exception) error {
 		}
 		b.c.printf("Read %d bytes from %s\n", n, b.c.who)
 		b.r += n
+		b.c.sock.ReportAppBuf(b.r - b.w)
 	}
 	if b.r != b.w {
 		if !b.writeRegistered {
@@ -101,6 +102,7 @@ func (b *ex8Buffer) writeSomeBytes(int, Event, Exception) error {
 		b.w += n
 		b.r = copy(b.buf, b.buf[b.w:b.r])
 		b.w = 0
+		b.c.sock.ReportAppBuf(b.r)
 	}
 	if b.r == b.w {
 		if b.eofSeen {

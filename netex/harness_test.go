@@ -3,6 +3,7 @@ package netex
 import (
 	"context"
 	"github.com/ionetsh/ionetsh/internal/leaktest"
+	"github.com/ionetsh/ionetsh/internal/nettest"
 	"regexp"
 	"strings"
 	"sync"
@@ -11,7 +12,7 @@ import (
 )
 
 // testTimeout bounds every wait in these tests.
-const testTimeout = 10 * time.Second
+const testTimeout = nettest.Timeout
 
 // output collects what a Run prints, line by line, and lets a test wait
 // for a line.
@@ -83,18 +84,8 @@ func matchLines(t testing.TB, got []string, patterns ...string) {
 	}
 }
 
-var patternTokens = strings.NewReplacer(
-	`\{H:P\}`, `\d+\.\d+\.\d+\.\d+:\d+`,
-	`\{H/P\}`, `\d+\.\d+\.\d+\.\d+/\d+`,
-	`\{ID\}`, `\{[0-9A-F]+\}`,
-	`\{TIME\}`, `\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{1,2}:\d{1,2}`,
-	`\{N\}`, `\d+`,
-)
-
 // linePattern compiles a matchLines pattern into an anchored regexp.
-func linePattern(p string) *regexp.Regexp {
-	return regexp.MustCompile("^" + patternTokens.Replace(regexp.QuoteMeta(p)) + "$")
-}
+func linePattern(p string) *regexp.Regexp { return nettest.Pattern(p) }
 
 // start runs the named example with loopback defaults and stops it when
 // the test ends, if it is still running.
@@ -160,6 +151,12 @@ func TestPatternTokens(t *testing.T) {
 		"Got a connection from {H:P}!", `#<THREAD "X" RUNNING {ID}>`)
 	if linePattern("a {H:P}").MatchString("a 1.2.3.4") {
 		t.Fatal("{H:P} matched an address without a port")
+	}
+	if !linePattern("{H:P} {H:P} {H/P}").MatchString("::1:4242 ::ffff:127.0.0.1:59556 ::/9999") {
+		t.Fatal("{H:P} or {H/P} did not match IPv6 forms")
+	}
+	if linePattern("{H:P}").MatchString("::1:") {
+		t.Fatal("{H:P} matched an IPv6 address without a port")
 	}
 	if linePattern("RUNNING {N}").MatchString("RU3NI3G 4") {
 		t.Fatal("a literal N was taken for a number")

@@ -3,7 +3,7 @@ package netex
 import (
 	"context"
 
-	"golang.org/x/sys/unix"
+	"github.com/ionetsh/ionetsh/netex/iolib"
 )
 
 // A Run is idle when every live thread is blocked waiting for something
@@ -12,39 +12,26 @@ import (
 // shell waits for idleness between script commands, so that a script's
 // output does not depend on timing.
 
-// threadKey is the context key under which a thread finds itself.
-type threadKey struct{}
+// A thread's context carries the thread as its iolib.Waiter, so that
+// every blocking call of iolib, iomux and this package made with it
+// records what the thread waits for.
 
 // waitState says what a blocked thread waits for: ready reports whether
 // the wait would end now.
 type waitState struct{ ready func() bool }
 
-// threadOf returns the thread whose context ctx is, or nil.
-func threadOf(ctx context.Context) *Thread {
-	t, _ := ctx.Value(threadKey{}).(*Thread)
-	return t
+// threadWaiter is a Thread as the iolib.Waiter of its context.
+type threadWaiter Thread
+
+// Wait marks the thread as blocked until the returned function is called.
+func (w *threadWaiter) Wait(ready func() bool) func() {
+	prev := w.wait.Swap(&waitState{ready: ready})
+	return func() { w.wait.Store(prev) }
 }
 
-// waiting marks the thread behind ctx as blocked until the returned
-// function is called.
-func waiting(ctx context.Context, ready func() bool) func() {
-	t := threadOf(ctx)
-	if t == nil {
-		return func() {}
-	}
-	prev := t.wait.Swap(&waitState{ready: ready})
-	return func() { t.wait.Store(prev) }
-}
-
-// fdReady reports whether fd has any of events pending now (an error or
-// hangup counts, since a wait on fd would end).
-func fdReady(fd int, events int16) func() bool {
-	return func() bool {
-		p := []unix.PollFd{{Fd: int32(fd), Events: events}}
-		n, err := unix.Poll(p, 0)
-		return err != nil || n > 0
-	}
-}
+// waiting marks the thread behind ctx, if any, as blocked until the
+// returned function is called.
+func waiting(ctx context.Context, ready func() bool) func() { return iolib.Waiting(ctx, ready) }
 
 // Await blocks until ch is closed, or the thread is interrupted. The
 // thread counts as idle meanwhile.

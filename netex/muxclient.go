@@ -1,7 +1,6 @@
 package netex
 
 import (
-	"bytes"
 	"errors"
 )
 
@@ -160,7 +159,4 @@ func (c muxEchoClient) disconnector(t *Thread, base *EventBase, s *Socket) disco
 // line, which ReadLine would then return without touching the socket.
 // Multiplexed handlers that read one line per call use it to drain what
 // epoll cannot see.
-func hasBufferedLine(s *Socket) bool {
-	b, _ := s.r.Peek(s.r.Buffered())
-	return bytes.IndexByte(b, '\n') >= 0
-}
+func hasBufferedLine(s *Socket) bool { return s.HasBufferedLine() }

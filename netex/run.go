@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,11 +25,17 @@ type LineSource interface {
 
 // Config is what a caller gives an example to run with.
 type Config struct {
-	Host  string     // clients connect to it; "" means DefaultHost
-	Port  int        // used as given: 0 makes a server take an ephemeral port
-	Bind  string     // servers bind to it; "" means 0.0.0.0
-	Out   io.Writer  // receives whole lines, one or more per Write
-	Stdin LineSource // nil means standard input is at end-of-file
+	Host string // clients connect to it; "" means DefaultHost
+	Port int    // used as given: 0 makes a server take an ephemeral port
+	// Bind is the address servers bind to, IPv4 or IPv6; "" means
+	// 0.0.0.0, or :: (dual stack) when Family is IPv6.
+	Bind string
+	// Family is the preferred address family: IPv4 (the zero value)
+	// resolves host names to their first IPv4 address, as the tutorial
+	// does; IPv6 to their first IPv6 address, if any.
+	Family Family
+	Out    io.Writer  // receives whole lines, one or more per Write
+	Stdin  LineSource // nil means standard input is at end-of-file
 }
 
 // Result is how a Run ended.
@@ -53,6 +60,8 @@ type Run struct {
 	main    *Thread
 	started time.Time
 
+	trace atomic.Pointer[TraceFunc] // nil: not tracing
+
 	outMu sync.Mutex
 	out   io.Writer
 
@@ -67,10 +76,13 @@ type Run struct {
 // Start runs ex in the background. Cancelling ctx stops it as Stop does.
 func Start(ctx context.Context, ex *Example, cfg Config) (*Run, error) {
 	bind := netip.IPv4Unspecified()
+	if cfg.Family == IPv6 {
+		bind = netip.IPv6Unspecified()
+	}
 	if cfg.Bind != "" {
 		a, err := netip.ParseAddr(cfg.Bind)
-		if err != nil || !a.Is4() {
-			return nil, fmt.Errorf("bind address %q is not an IPv4 address", cfg.Bind)
+		if err != nil {
+			return nil, fmt.Errorf("bind address %q is not an IP address", cfg.Bind)
 		}
 		bind = a
 	}
@@ -81,7 +93,7 @@ func Start(ctx context.Context, ex *Example, cfg Config) (*Run, error) {
 		cfg.Out = io.Discard
 	}
 	r := &Run{ex: ex, out: cfg.Out, started: time.Now(), listenCh: make(chan struct{}), done: make(chan struct{})}
-	r.env = &Env{Host: cfg.Host, Port: cfg.Port, Bind: bind, Stdin: cfg.Stdin, run: r}
+	r.env = &Env{Host: cfg.Host, Port: cfg.Port, Bind: bind, Family: cfg.Family, Stdin: cfg.Stdin, run: r}
 	var val bool
 	var err error
 	r.main = r.env.start("run-"+ex.Name, ctx, func(t *Thread) {

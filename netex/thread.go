@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/ionetsh/ionetsh/netex/iolib"
 )
 
 // Thread is a named goroutine of an example, the Go form of a Bordeaux
@@ -77,7 +79,7 @@ func (t *Thread) Destroy() {
 func (e *Env) start(name string, parent context.Context, body func(t *Thread)) *Thread {
 	ctx, cancel := context.WithCancel(parent)
 	t := &Thread{Env: e, name: strings.ToUpper(name), id: e.nextID(), cancel: cancel, done: make(chan struct{})}
-	t.Ctx = context.WithValue(ctx, threadKey{}, t)
+	t.Ctx = iolib.WithWaiter(ctx, (*threadWaiter)(t))
 	t.out = &lineWriter{emit: func(p []byte) { e.run.emit(t.seq, p) }}
 	t.Out = t.out
 	e.addThread(t)

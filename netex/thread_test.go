@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
+	"net"
+	"net/netip"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/ionetsh/ionetsh/internal/nettest"
 )
 
 // startIn starts a Run of a throwaway example whose main thread runs run,
@@ -38,40 +40,36 @@ func inRun(t testing.TB, body func(th *Thread) error) *output {
 
 // pollUntil calls cond until it reports true or fails, for at most
 // testTimeout. It is for conditions no event announces.
-func pollUntil(cond func() (bool, error)) error {
-	deadline := time.Now().Add(testTimeout)
-	for {
-		ok, err := cond()
-		if ok || err != nil {
-			return err
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("condition not met within %v", testTimeout)
-		}
-		runtime.Gosched()
-		time.Sleep(time.Millisecond)
-	}
-}
+func pollUntil(cond func() (bool, error)) error { return nettest.PollUntil(cond) }
 
-// waitStack waits until some goroutine is in the given state (as
-// runtime.Stack shows it, e.g. "IO wait" or "syscall") with frame on its
-// stack: the way to know that a call is really blocked before it is
-// interrupted.
+// waitStack waits until some goroutine is in the given state with frame
+// on its stack: the way to know that a call is really blocked.
 func waitStack(t testing.TB, state, frame string) {
 	t.Helper()
-	buf := make([]byte, 1<<20)
-	err := pollUntil(func() (bool, error) {
-		buf = buf[:runtime.Stack(buf[:cap(buf)], true)]
-		for _, g := range strings.Split(string(buf), "\n\n") {
-			if strings.Contains(g, "["+state) && strings.Contains(g, frame) {
-				return true, nil
-			}
+	nettest.WaitStack(t, state, frame)
+}
+
+// interruptible runs op with a context that is cancelled once op is
+// blocked in state with frame on its stack, and returns op's error.
+func interruptible(t testing.TB, state, frame string, op func(ctx context.Context) error) error {
+	t.Helper()
+	return nettest.Interruptible(t, state, frame, op)
+}
+
+// dialPair connects a netex active socket to a plain Go peer.
+func dialPair(th *Thread) (*Socket, net.Conn, error) {
+	var s *Socket
+	peer, err := nettest.AcceptPeer(func(port int) error {
+		var err error
+		if s, err = th.Env.MakeSocket(false); err == nil {
+			err = s.Connect(th.Ctx, "127.0.0.1", port)
 		}
-		return false, nil
+		return err
 	})
-	if err != nil {
-		t.Errorf("no goroutine in state %q in %s: %v\n%s", state, frame, err, buf)
+	if err != nil && s != nil {
+		s.Abort()
 	}
+	return s, peer, err
 }
 
 func TestThreadSpawnDestroy(t *testing.T) {
@@ -211,6 +209,21 @@ func TestThreadLineWriterJoinsPartialLines(t *testing.T) {
 		"A two",
 		"B starts...B ends",
 		"B dangling")
+}
+
+// testListener makes a socket of th's Env listening on an ephemeral
+// loopback port.
+func testListener(th *Thread, backlog int) (*Socket, error) {
+	s, err := th.Env.MakeSocket(true)
+	if err == nil {
+		if err = s.Bind(netip.MustParseAddr("127.0.0.1"), 0); err == nil {
+			err = s.Listen(backlog)
+		}
+		if err != nil {
+			s.Abort()
+		}
+	}
+	return s, err
 }
 
 func TestRunConns(t *testing.T) {

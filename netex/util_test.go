@@ -1,19 +1,13 @@
 package netex
 
 import (
-	"net"
 	"testing"
+
+	"github.com/ionetsh/ionetsh/internal/nettest"
 )
 
-// freePort returns a loopback port that nothing listens on: it binds an
-// ephemeral port and releases it.
+// freePort returns a loopback port that nothing listens on.
 func freePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	return port
+	return nettest.FreePort(t)
 }

@@ -3,6 +3,8 @@ package repl
 import (
 	"strings"
 	"time"
+
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 // attach gives the terminal to s until it ends, Ctrl-Z or Ctrl-D,
@@ -16,7 +18,7 @@ func (t *terminal) attach(s *Session) {
 	t.mu.Lock()
 	t.attached = s
 	t.mu.Unlock()
-	t.ed.SetPrompt(s.name + "> ")
+	t.ed.SetPrompt(visible.String(visible.Short(s.name)) + "> ")
 	t.sh.printf("%s", attachNotice(s.name))
 	go func() {
 		<-s.ended

@@ -2,10 +2,16 @@ package repl
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"regexp"
+	"regexp/syntax"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 // defaultWait bounds wait and expect when no timeout is given.
@@ -31,7 +37,7 @@ func cmdStop(sh *Shell, args []string) error {
 	for _, s := range targets {
 		if s.Ended() {
 			s.flush()
-			errs = append(errs, fmt.Sprintf("session %q has already ended (%s)", s.name, s.State()))
+			errs = append(errs, sh.endedError(s).Error())
 			continue
 		}
 		sh.stop(s)
@@ -43,6 +49,9 @@ func cmdStop(sh *Shell, args []string) error {
 }
 
 func cmdSend(sh *Shell, args []string) error {
+	if raw, err := sh.sendRaw(args); raw {
+		return err
+	}
 	partial := len(args) > 0 && args[0] == "-n"
 	if partial {
 		args = args[1:]
@@ -62,7 +71,7 @@ func cmdSend(sh *Shell, args []string) error {
 		send = s.stdin.SendPartial
 	}
 	if !send(strings.Join(args[1:], " ")) {
-		return fmt.Errorf("session %q: standard input is already closed", s.name)
+		return fmt.Errorf("session %s: standard input is already closed", visible.Quote(s.name))
 	}
 	return nil
 }
@@ -81,15 +90,12 @@ func cmdEOF(sh *Shell, args []string) error {
 
 // inputSession finds a running session that reads standard input.
 func (sh *Shell) inputSession(name string) (*Session, error) {
-	s, err := sh.session(name)
+	s, err := sh.liveSession(name)
 	if err != nil {
 		return nil, err
 	}
 	if s.stdin == nil {
-		return nil, fmt.Errorf("session %q (%s) does not read standard input", s.name, s.ex.Name)
-	}
-	if s.Ended() {
-		return nil, fmt.Errorf("session %q has ended (%s)", s.name, s.State())
+		return nil, fmt.Errorf("session %s (%s) does not read standard input", visible.Quote(s.name), s.ex.Name)
 	}
 	return s, nil
 }
@@ -114,9 +120,9 @@ func timeoutArg(args []string, i int) (time.Duration, error) {
 	if len(args) <= i {
 		return defaultWait, nil
 	}
-	d, err := time.ParseDuration(args[i])
+	d, err := parseDuration(args[i])
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("bad timeout %q: want a duration such as 5s or 500ms", args[i])
+		return 0, fmt.Errorf("bad timeout %s: want seconds or a duration such as 5, 5s or 500ms", visible.Quote(args[i]))
 	}
 	return d, nil
 }
@@ -135,11 +141,14 @@ func cmdWait(sh *Shell, args []string) error {
 	}
 	select {
 	case <-s.ended:
+		if r := s.failure(); r != "" {
+			return fmt.Errorf("%s failed: %s", s.name, r)
+		}
 		return nil
 	case <-sh.commandContext().Done():
 		return errInterrupted
 	case <-time.After(d):
-		return fmt.Errorf("wait %s: still %s after %v", s.name, s.State(), d)
+		return fmt.Errorf("wait %s: still %s after %v", visible.Short(s.name), s.State(), d)
 	}
 }
 
@@ -153,7 +162,7 @@ func cmdExpect(sh *Shell, args []string) error {
 	}
 	re, err := regexp.Compile(args[1])
 	if err != nil {
-		return fmt.Errorf("bad regular expression %q: %v", args[1], err)
+		return fmt.Errorf("bad regular expression %s: %v", visible.Quote(args[1]), regexpProblem(err))
 	}
 	d, err := timeoutArg(args, 2)
 	if err != nil {
@@ -184,14 +193,14 @@ func (s *Session) expect(ctx context.Context, re *regexp.Regexp, d time.Duration
 		}
 		from = first + int64(len(lines))
 		if ended {
-			return fmt.Errorf("expect %s %q: the session ended (%s) without printing it", s.name, re, s.State())
+			return fmt.Errorf("expect %s %s: the session ended (%s) without printing it", visible.Short(s.name), visible.Quote(re.String()), s.State())
 		}
 		select {
 		case <-changed:
 		case <-ctx.Done():
 			return errInterrupted
 		case <-deadline:
-			return fmt.Errorf("expect %s %q: no matching line within %v", s.name, re, d)
+			return fmt.Errorf("expect %s %s: no matching line within %v%s", visible.Short(s.name), visible.Quote(re.String()), d, s.lastLines(5))
 		}
 	}
 }
@@ -200,9 +209,9 @@ func cmdSleep(sh *Shell, args []string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("usage: sleep DURATION")
 	}
-	d, err := time.ParseDuration(args[0])
+	d, err := parseDuration(args[0])
 	if err != nil || d < 0 {
-		return fmt.Errorf("bad duration %q: want e.g. 200ms or 2s", args[0])
+		return fmt.Errorf("bad duration %s: want seconds or a duration such as 2, 2s or 200ms", visible.Quote(args[0]))
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -212,4 +221,42 @@ func cmdSleep(sh *Shell, args []string) error {
 	case <-sh.commandContext().Done():
 		return errInterrupted
 	}
+}
+
+// parseDuration reads a duration argument: a bare number is seconds
+// (5 or 0.5), anything else is Go's form (5s, 500ms, 1m30s).
+func parseDuration(arg string) (time.Duration, error) {
+	if f, err := strconv.ParseFloat(arg, 64); err == nil {
+		if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e9 {
+			return 0, fmt.Errorf("bad duration %s", visible.Quote(arg))
+		}
+		return time.Duration(f * float64(time.Second)), nil
+	}
+	return time.ParseDuration(arg)
+}
+
+// lastLines shows the last n lines s printed, for an expect that timed
+// out: what the session said instead.
+func (s *Session) lastLines(n int) string {
+	lines := s.log.Last(n)
+	if len(lines) == 0 {
+		return "; " + s.name + " printed nothing"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "; the last lines %s printed:", s.name)
+	for _, l := range lines {
+		fmt.Fprintf(&b, "\n  [%s] %s", s.name, l.Text)
+	}
+	return b.String()
+}
+
+// regexpProblem is what is wrong with a regular expression, without
+// repeating all of it: the parser's error quotes the offending part,
+// which may be the whole argument.
+func regexpProblem(err error) string {
+	var se *syntax.Error
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s: %s", se.Code, visible.Quote(se.Expr))
+	}
+	return err.Error()
 }

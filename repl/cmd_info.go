@@ -5,11 +5,17 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
 )
 
 // table prints rows aligned in columns through the printer.
 func (sh *Shell) table(header string, rows [][]string) {
+	sh.printf("%s", tableText(header, rows))
+}
+
+// tableText aligns a header and rows of tab-separated cells in columns.
+func tableText(header string, rows [][]string) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, header)
@@ -17,12 +23,16 @@ func (sh *Shell) table(header string, rows [][]string) {
 		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
 	tw.Flush()
-	sh.printf("%s", b.String())
+	return b.String()
 }
 
 func cmdSessions(sh *Shell, args []string) error {
-	if len(args) > 0 {
-		return fmt.Errorf("usage: sessions")
+	verbose := len(args) == 1 && args[0] == "--verbose"
+	if len(args) > 0 && !verbose {
+		return fmt.Errorf("usage: sessions [--verbose]")
+	}
+	if verbose {
+		sh.printf("%s", sh.limitsHeader())
 	}
 	ss := sh.list()
 	if len(ss) == 0 {
@@ -31,10 +41,14 @@ func cmdSessions(sh *Shell, args []string) error {
 	}
 	var rows [][]string
 	for _, s := range ss {
-		rows = append(rows, []string{s.name, s.ex.Name, s.State(), s.Addr(),
-			fmt.Sprint(s.run.Conns()), s.Uptime().String()})
+		muted := "-"
+		if s.isMuted() {
+			muted = "muted"
+		}
+		rows = append(rows, []string{visible.String(s.name), s.ex.Name, s.State(), s.Addr(),
+			fmt.Sprint(s.run.Conns()), muted, s.Uptime().String()})
 	}
-	sh.table("NAME\tEXAMPLE\tSTATE\tADDRESS\tCONNS\tUPTIME", rows)
+	sh.table("NAME\tEXAMPLE\tSTATE\tADDRESS\tCONNS\tMUTED\tUPTIME", rows)
 	return nil
 }
 
@@ -44,7 +58,7 @@ func cmdThreads(sh *Shell, args []string) error {
 	}
 	ss := sh.list()
 	if len(args) == 1 {
-		s, err := sh.session(args[0])
+		s, err := sh.liveSession(args[0])
 		if err != nil {
 			return err
 		}
@@ -79,13 +93,39 @@ func cmdExamples(sh *Shell, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("usage: examples")
 	}
+	sh.printf("%s", examplesText(sh.columns()))
+	return nil
+}
+
+// examplesText lists the examples as a table, one line each, when that
+// fits in width columns (it takes about 190); otherwise in a narrow
+// layout: name, then what it is, its peers and its summary beside it.
+func examplesText(width int) string {
 	var rows [][]string
 	for _, ex := range netex.Examples() {
 		rows = append(rows, []string{ex.Name, ex.Role.String(), ex.Protocol.String(), ex.Design.String(),
 			ex.IO.String(), strings.Join(ex.Peers, ","), ex.Summary})
 	}
-	sh.table("NAME\tROLE\tPROTOCOL\tDESIGN\tI/O\tPAIRS WITH\tSUMMARY", rows)
-	return nil
+	table := tableText("NAME\tROLE\tPROTOCOL\tDESIGN\tI/O\tPAIRS WITH\tSUMMARY", rows)
+	if longestLine(table) <= width {
+		return table
+	}
+	var b strings.Builder
+	for _, ex := range netex.Examples() {
+		b.WriteString(twoColumns(ex.Name, fmt.Sprintf("%s %s, %s, %s I/O", ex.Protocol, ex.Role, ex.Design, ex.IO), 13, width))
+		b.WriteString(twoColumns("", "pairs with "+strings.Join(ex.Peers, ", "), 13, width))
+		b.WriteString(twoColumns("", ex.Summary, 13, width))
+	}
+	return b.String()
+}
+
+// longestLine is the length of text's longest line.
+func longestLine(text string) int {
+	n := 0
+	for _, l := range strings.Split(text, "\n") {
+		n = max(n, len(l))
+	}
+	return n
 }
 
 func cmdExplain(sh *Shell, args []string) error {
@@ -94,40 +134,12 @@ func cmdExplain(sh *Shell, args []string) error {
 	}
 	ex, ok := netex.Lookup(args[0])
 	if !ok {
-		return fmt.Errorf("unknown example %q; examples: %s", args[0], exampleNames())
+		return unknownExample(args[0])
 	}
-	sh.printf("%s (%s %s, %s, %s I/O)\n  %s\n  Pairs with: %s.\n", ex.Name, ex.Protocol, ex.Role,
-		ex.Design, ex.IO, ex.Explain, strings.Join(ex.Peers, ", "))
-	return nil
-}
-
-func cmdSet(sh *Shell, args []string) error {
-	if len(args) != 2 {
-		return fmt.Errorf("usage: set host H | set port P | set color on|off")
-	}
-	switch args[0] {
-	case "host":
-		sh.host = args[1]
-	case "port":
-		p, err := parsePort(args[1], 0)
-		if err != nil {
-			return err
-		}
-		sh.port = p
-	case "color", "colour":
-		switch args[1] {
-		case "on":
-			if sh.dumb {
-				return fmt.Errorf("this terminal (TERM=dumb) shows no colour; colour stays off")
-			}
-			sh.colour.Store(true)
-		case "off":
-			sh.colour.Store(false)
-		default:
-			return fmt.Errorf("set color takes on or off, not %q", args[1])
-		}
-	default:
-		return fmt.Errorf("unknown setting %q; settings: host, port, color", args[0])
+	sh.say(fmt.Sprintf("%s (%s %s, %s, %s I/O)\n  %s\n  Pairs with: %s.\n", ex.Name, ex.Protocol, ex.Role,
+		ex.Design, ex.IO, ex.Explain, strings.Join(ex.Peers, ", ")), 0)
+	if h := ex.WatchHint(); h != "" {
+		sh.say(fmt.Sprintf("  Watch the kernel: %s\n", h), 0)
 	}
 	return nil
 }

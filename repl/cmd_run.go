@@ -3,8 +3,10 @@ package repl
 import (
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
 )
 
@@ -18,7 +20,7 @@ func cmdRun(sh *Shell, args []string) error {
 	}
 	ex, ok := netex.Lookup(o.pos[0])
 	if !ok {
-		return fmt.Errorf("unknown example %q; examples: %s", o.pos[0], exampleNames())
+		return unknownExample(o.pos[0])
 	}
 	if err := roleOptions(o, ex); err != nil {
 		return err
@@ -29,7 +31,7 @@ func cmdRun(sh *Shell, args []string) error {
 	}
 	name := o.vals["name"]
 	if name == "" {
-		name = sh.freeName(ex.Name)
+		name = sh.defaultName(ex.Name)
 	}
 	s, err := sh.startSession(name, ex, cfg)
 	if err != nil {
@@ -54,6 +56,9 @@ func roleOptions(o options, ex *netex.Example) error {
 // a command's options.
 func (sh *Shell) config(o options, server bool) (netex.Config, error) {
 	cfg := netex.Config{Host: sh.host, Port: sh.port, Bind: o.vals["bind"]}
+	if _, ok := o.vals["bind"]; !ok && server {
+		cfg.Bind = sh.bind
+	}
 	if h := o.vals["host"]; h != "" {
 		cfg.Host = h
 	}
@@ -69,9 +74,11 @@ func (sh *Shell) config(o options, server bool) (netex.Config, error) {
 		cfg.Port = port
 	}
 	if cfg.Bind != "" {
-		if ip := net.ParseIP(cfg.Bind); ip == nil || ip.To4() == nil {
-			return cfg, fmt.Errorf("bad bind address %q: want an IPv4 address such as 127.0.0.1", cfg.Bind)
+		ip, err := resolveBind(cfg.Bind)
+		if err != nil {
+			return cfg, err
 		}
+		cfg.Bind = ip
 	}
 	return cfg, nil
 }
@@ -95,20 +102,23 @@ func (sh *Shell) afterStart(s *Session) error {
 }
 
 func cmdConnect(sh *Shell, args []string) error {
-	o, err := parseOptions(args, "name")
+	args, detach := takeFlag(args, "--detach")
+	args, raw := takeFlag(args, "--raw")
+	o, err := parseOptions(args, "name", "count")
 	if err != nil {
 		return err
 	}
 	if len(o.pos) < 1 || len(o.pos) > 2 {
-		return fmt.Errorf("usage: connect SERVER [CLIENT] [--name N] | connect HOST:PORT [--name N]")
+		return fmt.Errorf("usage: connect SERVER [CLIENT|raw] [--name N] [--count N] [--detach] | connect HOST:PORT | connect HOST PORT | connect :PORT")
 	}
-	if _, err := sh.session(o.pos[0]); err != nil && strings.Contains(o.pos[0], ":") {
-		if len(o.pos) != 1 {
-			return fmt.Errorf("usage: connect HOST:PORT [--name N]")
+	if hostport, ok := rawTarget(sh, o.pos); ok {
+		cfg, err := rawAddress(hostport)
+		if err != nil {
+			return err
 		}
-		return sh.connectRaw(o.pos[0], o.vals["name"])
+		return sh.startClients(o, detach, rawClientExample(nil), cfg, rawDisplay(raw))
 	}
-	srv, err := sh.session(o.pos[0])
+	srv, err := sh.liveSession(o.pos[0])
 	if err != nil {
 		return err
 	}
@@ -116,62 +126,75 @@ func cmdConnect(sh *Shell, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, ok := srv.run.Addr()
-	if !ok {
-		return fmt.Errorf("session %q is not a listening server (%s)", srv.name, srv.State())
-	}
-	host := a.Addr().String()
-	if a.Addr().IsUnspecified() {
-		host = sh.host
-	}
-	name := o.vals["name"]
-	if name == "" {
-		name = sh.freeName(client.Name)
-	}
-	s, err := sh.startSession(name, client, netex.Config{Host: host, Port: int(a.Port())})
+	host, port, err := sh.serverAddr(srv)
 	if err != nil {
 		return err
 	}
-	return sh.afterStart(s)
+	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: port}, rawDisplay(raw))
+}
+
+// rawTarget reads connect's words as an address when they name no
+// session: HOST:PORT, :PORT (localhost), or HOST PORT as ncat takes it.
+func rawTarget(sh *Shell, pos []string) (string, bool) {
+	if sh.find(pos[0]) != nil {
+		return "", false
+	}
+	if len(pos) == 2 {
+		if _, err := strconv.Atoi(pos[1]); err == nil {
+			return net.JoinHostPort(pos[0], pos[1]), true
+		}
+		return "", false
+	}
+	return pos[0], strings.Contains(pos[0], ":")
 }
 
 // clientFor picks the client example for a server session: the one named,
-// which must speak the server's protocol, or the preferred one.
+// which must speak the server's protocol, or else the lowest-numbered one
+// that pairs with it (spec §4), ex1-client for a daytime server.
 func clientFor(srv *Session, named []string) (*netex.Example, error) {
 	if srv.ex.Role != netex.Server {
-		return nil, fmt.Errorf("session %q runs %s, a client; connect needs a server session", srv.name, srv.ex.Name)
+		return nil, fmt.Errorf("session %s runs %s, a client; connect needs a server session", visible.Quote(srv.name), srv.ex.Name)
 	}
-	name := netex.PreferredClient(srv.ex)
-	if len(named) == 1 {
-		name = named[0]
+	if srv.raw != nil {
+		return listenerClient(srv, named)
 	}
+	if len(named) == 0 {
+		named = []string{rawName} // a proxy to a HOST:PORT: protocol unknown
+		if len(srv.ex.Peers) > 0 {
+			named = srv.ex.Peers[:1]
+		}
+	}
+	name := named[0]
 	if name == rawName {
-		return rawClient(), nil
+		return rawClientExample(nil), nil
 	}
 	ex, ok := netex.Lookup(name)
-	if !ok || ex.Role != netex.Client || !netex.Pairs(ex, srv.ex) {
+	if !ok {
+		return nil, fmt.Errorf("unknown example %s%s; clients for %s: %s, or raw",
+			visible.Quote(name), didYouMean(name, netex.Names()), srv.ex.Name, strings.Join(srv.ex.Peers, ", "))
+	}
+	if ex.Role != netex.Client || !netex.Pairs(ex, srv.ex) {
+		if len(srv.ex.Peers) == 0 {
+			return nil, fmt.Errorf("%s forwards to a HOST:PORT whose protocol is unknown; use raw", srv.name)
+		}
 		return nil, fmt.Errorf("%s does not speak %s's protocol (%s); use one of: %s, or raw",
 			name, srv.ex.Name, srv.ex.Protocol, strings.Join(srv.ex.Peers, ", "))
 	}
 	return ex, nil
 }
 
-// connectRaw starts a raw line client to host:port.
-func (sh *Shell) connectRaw(hostport, name string) error {
+// rawAddress checks a HOST:PORT for connect.
+func rawAddress(hostport string) (netex.Config, error) {
 	host, ps, err := net.SplitHostPort(hostport)
 	if err != nil {
-		return fmt.Errorf("bad address %q: want HOST:PORT", hostport)
+		return netex.Config{}, fmt.Errorf("bad address %s: want HOST:PORT, :PORT or HOST PORT", visible.Quote(hostport))
+	}
+	if host == "" {
+		host = "localhost"
 	}
 	port, err := parsePort(ps, 1)
 	if err != nil {
-		return err
+		return netex.Config{}, err
 	}
-	if name == "" {
-		name = sh.freeName("raw")
-	}
-	s, err := sh.startSession(name, rawClient(), netex.Config{Host: host, Port: port})
-	if err != nil {
-		return err
-	}
-	return sh.afterStart(s)
+	return netex.Config{Host: host, Port: port}, nil
 }

@@ -80,21 +80,13 @@ func completeConnect(sh *Shell, args []string) []string {
 	case 0:
 		return sh.sessionNames()
 	case 1:
-		if s, err := sh.session(args[0]); err == nil && s.ex.Role == netex.Server {
+		if s, err := sh.session(args[0]); err == nil && s.raw != nil {
+			return append(clientList(), rawName)
+		} else if err == nil && s.ex.Role == netex.Server {
 			return append(append([]string(nil), s.ex.Peers...), rawName)
 		}
 	}
-	return nil
-}
-
-func completeSet(sh *Shell, args []string) []string {
-	switch {
-	case len(args) == 0:
-		return []string{"host", "port", "color"}
-	case len(args) == 1 && args[0] == "color":
-		return []string{"on", "off"}
-	}
-	return nil
+	return []string{"--name", "--count", "--detach", "--raw"}
 }
 
 func completeForget(sh *Shell, args []string) []string {
@@ -108,4 +100,53 @@ func completeForget(sh *Shell, args []string) []string {
 		}
 	}
 	return names
+}
+
+// rawNames lists the names the raw verbs take: raw clients, listeners
+// and listeners' connections.
+func (sh *Shell) rawNames() []string {
+	var names []string
+	for _, s := range sh.list() {
+		if s.raw == nil {
+			continue
+		}
+		if s.raw.listener {
+			names = append(names, s.name)
+		}
+		for _, p := range s.raw.list() {
+			names = append(names, p.name)
+		}
+	}
+	return names
+}
+
+func completeRaw(sh *Shell, args []string) []string {
+	if len(args) > 0 {
+		return nil
+	}
+	return sh.rawNames()
+}
+
+func completeSend(sh *Shell, args []string) []string {
+	switch {
+	case len(args) == 0:
+		return append([]string{"-n", "-x"}, sh.sessionNames()...)
+	case len(args) == 1 && (args[0] == "-n" || args[0] == "-x"):
+		return sh.rawNames()
+	}
+	return nil
+}
+
+func completeFlood(sh *Shell, args []string) []string {
+	switch len(args) {
+	case 0:
+		return sh.rawNames()
+	case 1:
+		return []string{"stop", "64KiB", "1MiB", "64MiB", "1GiB"}
+	}
+	return []string{"--line", "--detach"}
+}
+
+func completeListen(sh *Shell, args []string) []string {
+	return []string{"--name", "--bind"}
 }

@@ -108,10 +108,10 @@ func TestSaveAndRerun(t *testing.T) {
 	var out2, errs2 bytes.Buffer
 	f, _ := os.Open(saved)
 	defer f.Close()
-	if code := runScript(f, false, false, &out2, &errs2, nil); code != 0 {
+	if code := runScript(f, false, false, &out2, &errs2); code != 0 {
 		t.Fatalf("saved script: status %d: %s", code, errs2.String())
 	}
-	if normalize(out2.String()) != normalize(strings.Split(out1, "Commands:\n")[0]) {
+	if normalize(out2.String()) != normalize(strings.Split(out1, "Commands (")[0]) {
 		t.Fatalf("rerun differs:\n--- first\n%s--- rerun\n%s", out1, out2.String())
 	}
 	tr, _ := os.ReadFile(trans)

@@ -51,6 +51,7 @@ type terminal struct {
 	echoZ      atomic.Bool // the interrupt readline is echoing is a Ctrl-Z
 
 	mu        sync.Mutex
+	typed     string                // keys that ended a watch, to start the next line
 	hist      []string              // the shell's own command history
 	clientHis map[*Session][]string // lines typed to each attached client
 	histFor   *Session              // whose history readline is to hold
@@ -75,6 +76,7 @@ func runInteractive(e env, sh *Shell, colour bool, historyPath string) int {
 	if dumbTerminal() {
 		colour = false
 	}
+	handover := sh != nil // from a replay: no banner, no init file
 	if sh == nil {
 		sh = newShell(e.stdout, e.stderr, true, colour)
 	}
@@ -95,7 +97,14 @@ func runInteractive(e env, sh *Shell, colour bool, historyPath string) int {
 	sh.store = historyStore(historyPath, func(w string) { fmt.Fprintf(e.stderr, "ionetsh: %s\n", w) })
 	t.hist = sh.store.Entries()
 	sh.attach = t.attach
+	sh.tty = !t.tee
+	if t.rl != nil && !t.tee {
+		sh.keys = t.keySource(stdin)
+	}
 	stop := t.watchSignals(e.sigs)
+	if !handover {
+		sh.greet(t.term, initPath())
+	}
 	t.loop()
 	stop()
 	sh.Close()
@@ -182,7 +191,7 @@ func (t *terminal) loop() {
 		t.sh.pr.sync()
 		t.useHistory()
 		t.inReadline.Store(true)
-		line, err := t.ed.Readline()
+		line, err := t.readOne()
 		t.inReadline.Store(false)
 		t.mu.Lock()
 		s, ctrlZ := t.attached, t.ctrlZ
@@ -231,7 +240,7 @@ func (t *terminal) exec(line string) bool {
 	case errors.Is(err, errInterrupted):
 		t.sh.errorf("interrupted\n")
 	case err != nil:
-		t.sh.errorf("error: %v\n", err)
+		t.sh.errorf("%s", wrap(fmt.Sprintf("error: %v\n", err), t.sh.width(), 2))
 	}
 	return false
 }
@@ -263,4 +272,13 @@ func (t *terminal) hint() {
 		io.WriteString(t.term, "(use quit or Ctrl-D to leave)\n")
 	}
 	t.lastCtrlC = now
+}
+
+// readOne reads the next line: with readline, started with the keys that
+// ended a watch, if any.
+func (t *terminal) readOne() (string, error) {
+	if t.rl != nil {
+		return t.readLine()
+	}
+	return t.ed.Readline()
 }

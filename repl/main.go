@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/internal/visible"
+	"github.com/ionetsh/ionetsh/netex/loadgen"
 	"github.com/mattn/go-isatty"
 )
 
@@ -23,6 +25,8 @@ type flags struct {
 	replay     string
 	pace       float64
 	step       bool
+	errexit    bool // -e
+	version    bool
 	then       bool // --then-interactive
 }
 
@@ -34,67 +38,99 @@ type env struct {
 	sigs           <-chan os.Signal
 }
 
-const usageText = `usage: ionetsh [--echo] [--no-color] [--history FILE] [-c 'CMD; CMD' | FILE]
+const usageText = `usage: ionetsh [-e] [--echo] [--no-color] [--history FILE] [-c 'CMD; CMD' | FILE]
        ionetsh --replay FILE [--pace 1.0] [--step] [--then-interactive]
-       ionetsh run NAME [--host H] [--port P] [--bind ADDR]`
+       ionetsh run NAME [--host H] [--port P] [--bind ADDR]
+       ionetsh bench HOST:PORT... [--clients 1,10,50,200] [--duration 3s | --rounds N]
+                     [--size 32] [--mode echo|batch|daytime|connect] [--idle N] [--csv FILE]
+       ionetsh help [COMMAND] | examples | explain EXAMPLE | completion SHELL
+       ionetsh --help for more`
 
 // Main is the whole program behind cmd/ionetsh: it takes the arguments
 // without the program name, the three standard streams and the channel
-// on which the program's SIGINT, SIGTERM and SIGHUP arrive (nil if none),
-// and returns the exit status.
+// on which the program's SIGINT, SIGTERM and SIGHUP arrive (nil if
+// none), and returns the exit status.
+//
+// At start the soft limit on open files is raised to the hard limit
+// (sessions --verbose shows both).
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, sigs <-chan os.Signal) int {
-	if len(args) > 0 && args[0] == "run" {
-		return Standalone(args[1:], stdin, stdout, stderr)
+	if err := raiseFileLimit(); err != nil {
+		fmt.Fprintf(stderr, "ionetsh: cannot raise the open-file limit: %v\n", err)
 	}
-	f, err := parseFlags(args, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "run":
+			return Standalone(args[1:], stdin, stdout, stderr)
+		case "bench":
+			return StandaloneBench(args[1:], stdout, stderr)
+		case loadgen.ChildArg:
+			return loadgen.ChildMain(stdin, stdout, stderr)
+		case "help", "examples", "explain":
+			return subcommand(args, stdout, stderr)
+		case "completion":
+			return printCompletion(args[1:], stdout, stderr)
+		}
+	}
+	f, err := parseFlags(args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout, newFlagSet(&flags{}))
 			return 0
 		}
-		fmt.Fprintf(stderr, "ionetsh: %v\n%s\n", err, usageText)
+		fmt.Fprintf(visible.NewWriter(stderr), "ionetsh: %v\n%s\n", err, usageText)
 		return 2
 	}
+	if f.version {
+		fmt.Fprintf(stdout, "ionetsh %s\n", Version())
+		return 0
+	}
 	colour := !f.noColor && os.Getenv("NO_COLOR") == ""
+	so := scriptOptions{echo: f.echo, colour: colour && isTerminal(stdout), errexit: f.errexit, sigs: sigs}
 	e := env{stdin: stdin, stdout: stdout, stderr: stderr, sigs: sigs}
 	switch {
 	case f.replay != "":
 		rp := replay{pace: f.pace, step: f.step, then: f.then, hist: f.historyPath(stderr)}
 		return runReplay(f.replay, rp, e, colour && isTerminal(stdout) && !dumbTerminal())
 	case f.command != "":
-		return runScript(strings.NewReader(strings.Join(splitCommands(f.command), "\n")), f.echo, colour && isTerminal(stdout), stdout, stderr, sigs)
+		return runScriptWith(strings.NewReader(strings.Join(splitCommands(f.command), "\n")), so, stdout, stderr)
 	case f.file != "":
 		file, err := os.Open(f.file)
 		if err != nil {
-			fmt.Fprintf(stderr, "ionetsh: %v\n", err)
+			fmt.Fprintf(visible.NewWriter(stderr), "ionetsh: %v\n", err)
 			return 2
 		}
 		defer file.Close()
-		return runScript(file, f.echo, colour && isTerminal(stdout), stdout, stderr, sigs)
+		return runScriptWith(file, so, stdout, stderr)
 	case isTerminal(stdin):
 		return runInteractive(e, nil, colour, f.historyPath(stderr))
 	}
-	return runScript(stdin, f.echo, colour && isTerminal(stdout), stdout, stderr, sigs)
+	return runScriptWith(stdin, so, stdout, stderr)
 }
 
-func parseFlags(args []string, stderr io.Writer) (flags, error) {
-	var f flags
+// newFlagSet defines the command-line flags, stored in f.
+func newFlagSet(f *flags) *flag.FlagSet {
 	fs := flag.NewFlagSet("ionetsh", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&f.command, "c", "", "run these commands, separated by ;")
+	fs.StringVar(&f.command, "c", "", "run these `CMDS`, separated by ;")
+	fs.BoolVar(&f.errexit, "e", false, "stop a script at the first command that fails (set errexit on)")
 	fs.BoolVar(&f.echo, "echo", false, "print each command as ionet> CMD before running it")
 	fs.BoolVar(&f.noColor, "no-color", false, "never colour output")
-	fs.Func("history", "command history file; '' turns history off", func(v string) error {
+	fs.Func("history", "command history `FILE`; '' turns history off (default ~/.local/state/ionetsh/history)", func(v string) error {
 		f.history, f.historySet = v, true
 		return nil
 	})
-	fs.StringVar(&f.replay, "replay", "", "replay a saved script as a paced demo")
-	fs.Float64Var(&f.pace, "pace", 1.0, "replay speed factor; 0 is instant")
-	fs.BoolVar(&f.step, "step", false, "replay: wait for a key before each command")
+	fs.StringVar(&f.replay, "replay", "", "replay a saved script `FILE` as a paced demo")
+	fs.Float64Var(&f.pace, "pace", 1.0, "replay speed `factor`; 0 is instant")
+	fs.BoolVar(&f.step, "step", false, "replay: wait for a key before each command (Enter, Space, PgDn, Right)")
 	fs.BoolVar(&f.then, "then-interactive", false, "replay: hand the live sessions to the prompt at the end")
+	fs.BoolVar(&f.version, "version", false, "print the version and exit")
+	return fs
+}
+
+func parseFlags(args []string) (flags, error) {
+	var f flags
+	fs := newFlagSet(&f)
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, usageText)
-		}
 		return f, err
 	}
 	if err := replayOnly(fs, f.replay != ""); err != nil {
@@ -114,7 +150,7 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 		}
 		f.file = fs.Arg(0)
 	default:
-		return f, fmt.Errorf("too many arguments: %s", strings.Join(fs.Args(), " "))
+		return f, fmt.Errorf("too many arguments: %s", visible.Quote(strings.Join(fs.Args(), " ")))
 	}
 	return f, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fatih/color"
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 // Replay pacing at --pace 1: how long each typed character and the pause
@@ -39,24 +40,25 @@ type replay struct {
 	caught   os.Signal
 }
 
-// scriptLine is a command of a script and its line number.
-type scriptLine struct {
+// replayLine is a command of a script and its line number.
+type replayLine struct {
 	n    int
 	text string
 }
 
-func parseScript(data []byte) []scriptLine {
-	var cmds []scriptLine
+func parseScript(data []byte) []replayLine {
+	var cmds []replayLine
 	for n, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(strings.TrimSuffix(line, "\r"))
 		if line != "" && !strings.HasPrefix(line, "#") {
-			cmds = append(cmds, scriptLine{n + 1, line})
+			cmds = append(cmds, replayLine{n + 1, line})
 		}
 	}
 	return cmds
 }
 
 func runReplay(path string, rp replay, e env, colour bool) int {
+	e.stderr = visible.NewWriter(e.stderr)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ionetsh: %v\n", err)
@@ -99,7 +101,7 @@ func runReplay(path string, rp replay, e env, colour bool) int {
 }
 
 // run replays cmds and reports whether any failed.
-func (rp *replay) run(cmds []scriptLine) bool {
+func (rp *replay) run(cmds []replayLine) bool {
 	failed := false
 	for i := 0; i < len(cmds) && !rp.stopped(); {
 		c := cmds[i]
@@ -143,11 +145,11 @@ func (rp *replay) ask(p, shown string) key {
 		} else {
 			faint.DisableColor()
 		}
-		rp.sh.pr.write([]byte(p + faint.Sprint(shown) + "   " + faint.Sprint("("+stepHint+")")))
+		rp.sh.pr.put([]byte(p + faint.Sprint(visible.String(shown)) + "   " + faint.Sprint("("+stepHint+")")))
 	}
 	k := rp.keys.next(rp.stop)
 	if rp.fancy {
-		rp.sh.pr.write([]byte("\r\x1b[K"))
+		rp.sh.pr.put([]byte("\r\x1b[K"))
 	}
 	return k
 }

@@ -105,7 +105,7 @@ func TestScriptSignal(t *testing.T) {
 	var out, errs lockedBuffer
 	sigs := make(chan os.Signal, 1)
 	done := make(chan int)
-	go func() { done <- runScript(in, true, false, &out, &errs, sigs) }()
+	go func() { done <- runScriptWith(in, scriptOptions{echo: true, sigs: sigs}, &out, &errs) }()
 	feed.Write([]byte("run ex1-server --port 0 --bind 127.0.0.1\nsleep 60s\n"))
 	out.waitContains(t, "ionet> sleep 60s\n")
 	sigs <- os.Interrupt

@@ -7,132 +7,221 @@ import (
 	"io"
 	"os"
 	"strings"
-	"syscall"
+	"time"
+
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
+
+// maxScriptLine is the longest script line run; a longer one is an
+// error for that line only.
+const maxScriptLine = 1 << 20
+
+// scriptOptions are the command-line choices that shape a script run.
+type scriptOptions struct {
+	echo    bool // print each command as ionet> CMD
+	colour  bool
+	errexit bool // stop at the first failed command (-e)
+	// sigs brings SIGINT, SIGTERM and SIGHUP: the first stops the
+	// script, every session's cleanup runs and prints, and the status
+	// is 128 plus the signal's number.
+	sigs <-chan os.Signal
+}
 
 // runScript runs commands read line by line from r: no prompt, # starts
 // a comment, and at the end every live session is stopped in reverse
-// start order. The status is 1 if any command failed. A signal on sigs
-// (SIGINT, SIGTERM, SIGHUP) stops the script: the running command is
-// interrupted, every session's cleanup runs and prints, and the status
-// is 128 plus the signal's number.
-func runScript(r io.Reader, echo, colour bool, stdout, stderr io.Writer, sigs <-chan os.Signal) int {
-	sh := newShell(stdout, stderr, false, colour)
-	quit := make(chan struct{})
-	defer close(quit)
-	lines, readErr := scanLines(r, quit)
-	caught := make(chan os.Signal, 1)
-	stop := haltOnSignal(sh, sigs, caught)
-	failed, ended, sig := runLines(sh, lines, caught, echo)
-	if !ended {
-		readErr = nil // the reader may still be waiting for input
-	}
-	if err := readOrNil(readErr); err != nil {
-		fmt.Fprintf(stderr, "ionetsh: reading commands: %v\n", err)
-		failed = true
-	}
-	sh.settle()
-	sh.Close()
-	stop()
-	if sig == nil {
-		select {
-		case sig = <-caught:
-		default:
-		}
-	}
-	return exitStatus(sig, failed)
+// start order. The status is 1 if any command failed.
+func runScript(r io.Reader, echo, colour bool, stdout, stderr io.Writer) int {
+	return runScriptWith(r, scriptOptions{echo: echo, colour: colour}, stdout, stderr)
 }
 
-// runLines runs the script's lines until they end (ended), quit, or a
-// signal arrives on caught (sig). failed says whether a command failed.
-func runLines(sh *Shell, lines <-chan string, caught <-chan os.Signal, echo bool) (failed, ended bool, sig os.Signal) {
-	for n := 1; ; n++ {
-		var text string
-		var ok bool
-		if sh.stopping() {
-			return failed, false, <-caught
+// runScriptWith is runScript with every option. After each command the
+// shell settles and prints what the sessions printed, so a program that
+// feeds one command and reads the answer sees it without sending more;
+// while it waits for the next line, each session's later lines are
+// printed as soon as that session comes to rest.
+func runScriptWith(r io.Reader, o scriptOptions, stdout, stderr io.Writer) int {
+	errWidth := terminalWidth(stderr) // errors wrap only on a terminal
+	stderr = visible.NewWriter(stderr)
+	sh := newShell(stdout, stderr, false, o.colour)
+	sh.errexit = o.errexit
+	done := make(chan struct{})
+	defer close(done)
+	lines := readScriptLines(r, done)
+	stopped := make(chan struct{})
+	stopSignals := haltOnSignal(sh, o.sigs, stopped)
+	failed := false
+	for {
+		l, ok := sh.nextLine(lines, stopped)
+		if !ok || sh.stopping() {
+			break
 		}
-		select {
-		case text, ok = <-lines:
-		case sig = <-caught:
-			return failed, false, sig
-		}
-		if !ok {
-			return failed, true, nil
-		}
-		line := strings.TrimSpace(strings.TrimSuffix(text, "\r"))
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+		if l.err != nil {
+			fmt.Fprintf(stderr, "ionetsh: reading commands: %v\n", l.err)
+			failed = true
+			break
 		}
 		sh.settle()
-		if echo {
-			sh.pr.write([]byte(prompt + line + "\n"))
+		var err error
+		if l.long > 0 {
+			err = fmt.Errorf("line too long (%d bytes, at most %d); skipped", l.long, maxScriptLine)
+		} else {
+			if o.echo {
+				sh.printf("ionet> %s\n", l.text)
+			}
+			err = sh.Exec(l.text)
+			sh.settle()
 		}
-		err := sh.Exec(line)
 		if errors.Is(err, errQuit) {
-			return failed, false, nil
+			break
 		}
 		if err != nil {
-			sh.errorf("ionetsh: line %d: %v\n", n, err)
+			fmt.Fprint(stderr, wrap(fmt.Sprintf("ionetsh: line %d: %v\n", l.n, err), errWidth(), 2))
 			failed = true
+			if sh.errexit {
+				fmt.Fprintf(stderr, "ionetsh: stopping at line %d (errexit)\n", l.n)
+				break
+			}
 		}
 	}
+	sh.Close()
+	return exitStatus(stopSignals(), failed)
 }
 
-// exitStatus is 128 plus the signal that stopped the shell, else 1 if a
-// command failed, else 0.
-func exitStatus(sig os.Signal, failed bool) int {
-	if s, ok := sig.(syscall.Signal); ok {
-		return 128 + int(s)
-	}
-	if failed {
-		return 1
-	}
-	return 0
+// scriptLine is one command of a script and its line number, or the
+// error that ended reading.
+type scriptLine struct {
+	n    int
+	text string
+	long int64 // the length of a line too long to run, else 0
+	err  error
 }
 
-// scanLines reads r's lines in the background. The lines channel is
-// closed at the end of r; readErr then gets the reading error, or nil.
-// Closing quit ends it early, except while it waits for r.
-func scanLines(r io.Reader, quit <-chan struct{}) (lines chan string, readErr chan error) {
-	lines, readErr = make(chan string), make(chan error, 1)
+// readScriptLines sends r's commands, without blank lines and comments,
+// until r ends or done is closed.
+func readScriptLines(r io.Reader, done <-chan struct{}) <-chan scriptLine {
+	ch := make(chan scriptLine)
+	send := func(l scriptLine) bool {
+		select {
+		case ch <- l:
+			return true
+		case <-done:
+			return false
+		}
+	}
 	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), 1<<20)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-quit:
-				readErr <- nil
+		defer close(ch)
+		br := bufio.NewReaderSize(r, 64<<10)
+		for n := 1; ; n++ {
+			text, long, err := readScriptLine(br)
+			line := strings.TrimSpace(strings.TrimSuffix(text, "\r"))
+			if long > 0 || line != "" && !strings.HasPrefix(line, "#") {
+				if !send(scriptLine{n: n, text: line, long: long}) {
+					return
+				}
+			}
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					send(scriptLine{err: err})
+				}
 				return
 			}
 		}
-		readErr <- sc.Err()
 	}()
-	return lines, readErr
+	return ch
 }
 
-// haltOnSignal halts sh at the first signal on sigs and passes it on to
-// caught, until the returned function is called.
-func haltOnSignal(sh *Shell, sigs <-chan os.Signal, caught chan<- os.Signal) (stop func()) {
-	done, finished := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(finished)
-		select {
-		case sig := <-sigs:
-			sh.Halt()
-			caught <- sig
-		case <-done:
-		}
-	}()
-	return func() { close(done); <-finished }
-}
+// restPoll is how often a script waiting for its next line looks at
+// sessions that have lines not yet printed; with none, it looks less
+// and less often, down to once every idlePoll.
+const (
+	restPoll = 2 * time.Millisecond
+	idlePoll = 50 * time.Millisecond
+)
 
-// readOrNil returns what errc holds, or nil for a nil channel.
-func readOrNil(errc chan error) error {
-	if errc == nil {
-		return nil
+// nextLine waits for the script's next line. Meanwhile each session
+// that printed something is flushed once it is seen at rest three polls
+// in a row, or once its oldest unprinted line has waited settleLimit.
+func (sh *Shell) nextLine(lines <-chan scriptLine, stopped <-chan struct{}) (scriptLine, bool) {
+	select {
+	case l, ok := <-lines:
+		return l, ok
+	case <-stopped:
+		return scriptLine{}, false
+	default:
 	}
-	return <-errc
+	poll := restPoll
+	timer := time.NewTimer(poll)
+	defer timer.Stop()
+	calm := map[*Session]int{}
+	since := map[*Session]time.Time{}
+	for {
+		select {
+		case l, ok := <-lines:
+			return l, ok
+		case <-stopped:
+			return scriptLine{}, false
+		case now := <-timer.C:
+			busy := false
+			for _, s := range sh.list() {
+				busy = sh.flushIfRested(s, now, calm, since) || busy
+			}
+			if poll = min(poll*2, idlePoll); busy {
+				poll = restPoll
+			}
+			timer.Reset(poll)
+		}
+	}
+}
+
+// flushIfRested is one poll of nextLine for session s. It reports
+// whether s still has lines waiting to be printed.
+func (sh *Shell) flushIfRested(s *Session, now time.Time, calm map[*Session]int, since map[*Session]time.Time) bool {
+	if !s.pending() {
+		delete(calm, s)
+		delete(since, s)
+		return false
+	}
+	if _, ok := since[s]; !ok {
+		since[s] = now
+	}
+	if s.idle() {
+		calm[s]++
+	} else {
+		calm[s] = 0
+	}
+	if calm[s] >= 3 || now.Sub(since[s]) >= settleLimit {
+		s.flush()
+		delete(calm, s)
+		delete(since, s)
+		return false
+	}
+	return true
+}
+
+// readScriptLine reads one line without its newline. A line longer
+// than maxScriptLine is read to its end and thrown away: it comes back
+// as "" with its length in long. err is io.EOF after the last line
+// (text may still hold that line if it had no newline).
+func readScriptLine(br *bufio.Reader) (text string, long int64, err error) {
+	var b []byte
+	var n int64
+	for {
+		chunk, err := br.ReadSlice('\n')
+		n += int64(len(chunk))
+		if n <= maxScriptLine+1 {
+			b = append(b, chunk...)
+		} else {
+			b = nil
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if len(chunk) > 0 && chunk[len(chunk)-1] == '\n' {
+			n--
+		}
+		if n > maxScriptLine {
+			return "", n, err
+		}
+		return strings.TrimSuffix(string(b), "\n"), 0, err
+	}
 }

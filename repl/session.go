@@ -1,7 +1,6 @@
 package repl
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"sort"
@@ -10,8 +9,12 @@ import (
 	"time"
 
 	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
 )
+
+// maxLineBytes is the longest line a session keeps and shows whole.
+const maxLineBytes = 4 << 10
 
 // Session is a named, running (or ended) example.
 type Session struct {
@@ -19,14 +22,21 @@ type Session struct {
 	ex    *netex.Example
 	run   *netex.Run
 	stdin *netex.StdinPipe // nil unless the example reads standard input
+	raw   *rawSession      // nil unless a raw client or listener
 	log   *history.Transcript
 	label label // "[name]", coloured when colour is on
 	pr    *printer
 	live  bool // lines are printed as they arrive
-	ended chan struct{}
+	// rawShow: lines are shown as received (connect --raw), not made
+	// visible.
+	rawShow bool
+	ended   chan struct{}
+	port    sessionPort // where it listened, for sockets --all
 
 	mu       sync.Mutex
 	final    string // the state once ended: stopped, failed, exited T/NIL
+	reason   string // for a failed session, its unhandled condition
+	endedAt  time.Time
 	muted    bool
 	expectAt int64 // transcript index after the last expect match
 	shown    int64 // transcript index of the first line not yet printed
@@ -45,22 +55,27 @@ func (s *Session) WriteThread(seq int, p []byte) {
 
 // lines records lines printed by thread seq and, in live mode, prints
 // them as one write.
-func (s *Session) lines(seq int, ls []string) {
-	var buf bytes.Buffer
+func (s *Session) lines(seq int, ls []string) { s.record(seq, ls, false) }
+
+// record records lines from thread seq, or trace lines, and in live mode
+// prints them as one write.
+func (s *Session) record(seq int, ls []string, trace bool) {
+	var buf []byte
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now()
 	for _, l := range ls {
-		s.log.AppendLine(history.Line{Time: now, Text: l, Source: seq, Hidden: s.muted})
+		l = visible.Cut(l, maxLineBytes)
+		s.log.AppendLine(history.Line{Time: now, Text: l, Source: seq, Hidden: s.muted, Trace: trace})
 		if s.live && !s.muted {
-			fmt.Fprintf(&buf, "%s %s\n", s.label.text(), l)
+			buf = appendLine(buf, s.label.text(), l, s.rawShow)
 		}
 	}
 	if s.live {
 		s.shown = s.log.Total()
 	}
-	if buf.Len() > 0 {
-		s.pr.write(buf.Bytes())
+	if len(buf) > 0 {
+		s.pr.writeLines(buf)
 	}
 }
 
@@ -68,18 +83,22 @@ func (s *Session) lines(seq int, ls []string) {
 func (s *Session) watch() {
 	<-s.run.Done()
 	res := s.run.Result()
-	var line, final string
+	var lines []string
+	var final string
 	switch {
 	case res.Stopped:
-		line, final = "stopped", "stopped"
+		lines, final = []string{"stopped"}, "stopped"
 	case res.Err != nil:
-		line, final = netex.Unhandled(res.Err), "failed"
+		lines, final = unhandledLines(res.Err), "failed"
 	default:
-		line, final = "=> "+res.Lisp(), "exited "+res.Lisp()
+		lines, final = []string{"=> " + res.Lisp()}, "exited "+res.Lisp()
 	}
-	s.lines(math.MaxInt, []string{line}) // after every thread's lines
+	s.lines(math.MaxInt, lines) // after every thread's lines
 	s.mu.Lock()
-	s.final = final
+	s.final, s.endedAt = final, time.Now()
+	if final == "failed" {
+		s.reason = strings.Join(lines, " ")
+	}
 	s.mu.Unlock()
 	close(s.ended)
 }
@@ -100,18 +119,18 @@ func (s *Session) flushTo(n int64) {
 		lines = lines[:max(n-first, 0)]
 	}
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].Source < lines[j].Source })
-	var buf bytes.Buffer
+	var buf []byte
 	if first > s.shown {
-		fmt.Fprintf(&buf, "%s ... %d lines dropped\n", s.label.text(), first-s.shown)
+		buf = appendLine(buf, s.label.text(), fmt.Sprintf("... %d lines dropped", first-s.shown), false)
 	}
 	for _, l := range lines {
 		if !l.Hidden {
-			fmt.Fprintf(&buf, "%s %s\n", s.label.text(), l.Text)
+			buf = appendLine(buf, s.label.text(), l.Text, s.rawShow)
 		}
 	}
 	s.shown = n
-	if buf.Len() > 0 {
-		s.pr.write(buf.Bytes())
+	if len(buf) > 0 {
+		s.pr.writeLines(buf)
 	}
 }
 
@@ -163,7 +182,40 @@ func (s *Session) Addr() string {
 	return "-"
 }
 
-// Uptime is how long the session has run, to a tenth of a second.
+// Uptime is how long the session has run, to a tenth of a second,
+// frozen when it ended.
 func (s *Session) Uptime() time.Duration {
-	return time.Since(s.run.Started()).Round(100 * time.Millisecond)
+	end := time.Now()
+	if s.Ended() {
+		end = s.EndedAt()
+	}
+	return end.Sub(s.run.Started()).Round(100 * time.Millisecond)
+}
+
+// EndedAt is when the session ended; zero while it runs.
+func (s *Session) EndedAt() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.endedAt
+}
+
+// failure is the unhandled condition a failed session ended with, or "".
+func (s *Session) failure() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reason
+}
+
+// isMuted reports whether the session's lines are hidden.
+func (s *Session) isMuted() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.muted
+}
+
+// pending reports whether the session printed lines not yet shown.
+func (s *Session) pending() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.live && s.shown < s.log.Total()
 }

@@ -5,13 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
+	"github.com/ionetsh/ionetsh/netex/toxproxy"
 )
 
 // errQuit is returned by quit and exit to end the shell.
@@ -30,12 +33,23 @@ type Shell struct {
 	colour atomic.Bool         // session labels are coloured; set color changes it
 	shown  *history.Transcript // command output and errors, for save --transcript
 	dumb   bool                // the terminal cannot show colour (TERM=dumb)
+	tty    bool                // output goes to a terminal: bench shows a progress line
 	host   string
 	port   int
+	// bind is the default bind address for servers ("" is the
+	// example's own, 0.0.0.0); errexit stops a script at the first
+	// failed command.
+	bind    string
+	errexit bool
+	// width is the output's width in columns, 0 when not a terminal.
+	width func() int
+	keep  keepLimits // transcript bounds for new sessions (set log-lines, log-bytes)
 
 	// attach, set in interactive mode, gives the terminal to a session
 	// that reads standard input.
 	attach func(s *Session)
+	// keys, set in interactive mode, gives watch the terminal's keys.
+	keys func() keySource
 
 	// store is the persistent command history; nil when it is off.
 	store *history.Store
@@ -50,9 +64,10 @@ type Shell struct {
 	soon      bool // InterruptSoon found no command: the next one is
 
 	mu       sync.Mutex
-	sessions []*Session // in start order
-	started  int        // sessions ever started, for colours
-	cmds     []record   // commands run so far, for save
+	sessions []*Session                         // in start order
+	started  int                                // sessions ever started, for colours
+	cmds     []record                           // commands run so far, for save
+	proxies  map[*netex.Example]*toxproxy.Proxy // running proxies, by session example
 }
 
 // record is a command the shell ran, when, and whether it worked.
@@ -66,7 +81,8 @@ type record struct {
 // otherwise at the points where a session's output is settled) and
 // reporting errors to errw.
 func newShell(out, errw io.Writer, live, colour bool) *Shell {
-	sh := &Shell{pr: newPrinter(out, live), errw: errw, host: netex.DefaultHost, port: netex.DefaultPort, begun: time.Now(),
+	sh := &Shell{pr: newPrinter(out, live), errw: errw, host: netex.DefaultHost, port: netex.DefaultPort,
+		keep: defaultKeep, begun: time.Now(), width: terminalWidth(out),
 		shown: history.NewTranscript(history.DefaultTranscriptLines)}
 	sh.colour.Store(colour)
 	return sh
@@ -135,25 +151,22 @@ func (sh *Shell) remember(at time.Time, text string, ok bool) {
 
 // session finds a session by name.
 func (sh *Shell) session(name string) (*Session, error) {
+	if s := sh.find(name); s != nil {
+		return s, nil
+	}
+	return nil, sh.noSession(name)
+}
+
+// find returns the session called name, or nil.
+func (sh *Shell) find(name string) *Session {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	for _, s := range sh.sessions {
 		if s.name == name {
-			return s, nil
+			return s
 		}
 	}
-	return nil, fmt.Errorf("no session named %q (sessions: %s)", name, sh.namesLocked())
-}
-
-func (sh *Shell) namesLocked() string {
-	if len(sh.sessions) == 0 {
-		return "none"
-	}
-	names := make([]string, len(sh.sessions))
-	for i, s := range sh.sessions {
-		names[i] = s.name
-	}
-	return strings.Join(names, ", ")
+	return nil
 }
 
 // list returns the sessions in start order.
@@ -163,32 +176,31 @@ func (sh *Shell) list() []*Session {
 	return append([]*Session(nil), sh.sessions...)
 }
 
-// freeName returns base if no session has it, else base-2, base-3, ...
-func (sh *Shell) freeName(base string) string {
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	taken := map[string]bool{}
-	for _, s := range sh.sessions {
-		taken[s.name] = true
-	}
-	name := base
-	for i := 2; taken[name]; i++ {
-		name = fmt.Sprintf("%s-%d", base, i)
-	}
-	return name
+// startSession starts ex as a session called name. A session of that
+// name that has ended is replaced, transcript and all.
+func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) (*Session, error) {
+	return sh.startRawSession(name, ex, cfg, nil)
 }
 
-// startSession starts ex as a session called name.
-func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) (*Session, error) {
+// startRawSession starts ex as a session called name; raw, if not nil,
+// is the raw client or listener that ex runs. A session of that name
+// that has ended is replaced, transcript and all.
+func (sh *Shell) startRawSession(name string, ex *netex.Example, cfg netex.Config, raw *rawSession, opts ...func(*Session)) (*Session, error) {
+	old, err := sh.claimName(name)
+	if err != nil {
+		return nil, err
+	}
+	if old != nil {
+		old.flush()
+		sh.printf("(replacing ended session %s)\n", visible.String(name))
+	}
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	for _, s := range sh.sessions {
-		if s.name == name {
-			return nil, fmt.Errorf("session name %q is taken", name)
-		}
+	s := &Session{name: name, ex: ex, log: history.NewTranscriptBounded(sh.keep.lines, sh.keep.bytes),
+		label: sh.newLabel(visible.String(name)), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{}), raw: raw}
+	for _, o := range opts {
+		o(s)
 	}
-	s := &Session{name: name, ex: ex, log: history.NewTranscript(history.DefaultTranscriptLines),
-		label: sh.newLabel(name), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{})}
 	if ex.ReadsStdin {
 		s.stdin = netex.NewStdinPipe()
 		cfg.Stdin = s.stdin
@@ -200,8 +212,12 @@ func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) 
 	}
 	s.run = run
 	sh.started++
+	if old != nil {
+		sh.sessions = slices.DeleteFunc(sh.sessions, func(o *Session) bool { return o == old })
+	}
 	sh.sessions = append(sh.sessions, s)
 	go s.watch()
+	go s.notePort()
 	return s, nil
 }
 
@@ -232,10 +248,19 @@ const settleLimit = 2 * time.Second
 // at rest three times in a row a moment apart (loopback data written by
 // one session may take that moment to reach another's socket), and then
 // prints in start order what each session printed. Script mode does
-// this before each command, so a script's output does not depend on
-// timing.
+// this before and after each command, so a script's output does not
+// depend on timing.
 func (sh *Shell) settle() {
-	deadline := time.Now().Add(settleLimit)
+	sh.calm(settleLimit)
+	for _, s := range sh.list() {
+		s.flush()
+	}
+}
+
+// calm waits, up to limit, until every session is at rest, seen at rest
+// three times in a row a moment apart.
+func (sh *Shell) calm(limit time.Duration) {
+	deadline := time.Now().Add(limit)
 	for calm := 0; calm < 3 && time.Now().Before(deadline); {
 		if sh.allIdle() {
 			calm++
@@ -243,9 +268,6 @@ func (sh *Shell) settle() {
 			calm = 0
 		}
 		time.Sleep(200 * time.Microsecond)
-	}
-	for _, s := range sh.list() {
-		s.flush()
 	}
 }
 
@@ -262,6 +284,14 @@ func (sh *Shell) allIdle() bool {
 func (sh *Shell) Close() {
 	sh.stopAll()
 	sh.pr.close()
+}
+
+// unknownExample is the error for a name no example has.
+func unknownExample(name string) error {
+	if s := didYouMean(name, netex.Names()); s != "" {
+		return fmt.Errorf("unknown example %s%s examples: %s", visible.Quote(name), s, exampleNames())
+	}
+	return fmt.Errorf("unknown example %s; examples: %s", visible.Quote(name), exampleNames())
 }
 
 // exampleNames lists the examples, for error messages.

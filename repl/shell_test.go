@@ -13,7 +13,7 @@ import (
 func script(t *testing.T, text string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := runScript(strings.NewReader(text), false, false, &out, &errb, nil)
+	code := runScript(strings.NewReader(text), false, false, &out, &errb)
 	return out.String(), errb.String(), code
 }
 
@@ -102,6 +102,7 @@ func TestScriptRawConnect(t *testing.T) {
 	matchOutput(t, out,
 		`\[raw\] Connected to `+reAddr+` from `+reAddr,
 		`\[raw\] hello world`,
+		`\[raw\] Shut down the write side \(FIN sent\); still reading.`,
 		`\[raw\] Server closed the connection.`,
 		`\[raw\] => T`)
 }
@@ -110,27 +111,12 @@ func TestScriptRawConnect(t *testing.T) {
 // connection after its client's end of input.
 func echoServer(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	t.Cleanup(func() { l.Close(); <-done })
-	go func() {
-		defer close(done)
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			sc := bufio.NewScanner(c)
-			for sc.Scan() {
-				c.Write([]byte(sc.Text() + "\r\n"))
-			}
-			c.Close()
+	return serveLoopback(t, func(c net.Conn) {
+		sc := bufio.NewScanner(c)
+		for sc.Scan() {
+			c.Write([]byte(sc.Text() + "\r\n"))
 		}
-	}()
-	return l.Addr().String()
+	})
 }
 
 func TestScriptLispFormAndNames(t *testing.T) {
@@ -164,8 +150,9 @@ expect cli '^hello$'
 expect srv 'Read .*: hello'
 send -n cli oops
 `)
-	if code != 1 || strings.Count(errs, "\n") != 2 ||
+	if code != 1 || strings.Count(errs, "ionetsh: ") != 2 ||
 		!strings.Contains(errs, "line 7: expect cli \"^hello$\": no matching line within 300ms") ||
+		!strings.Contains(errs, "\n  [cli] Connected to server 127.0.0.1:") ||
 		!strings.Contains(errs, "line 11: send -n is for raw connect sessions; ex4-client reads whole lines") {
 		t.Fatalf("status %d, stderr %q", code, errs)
 	}

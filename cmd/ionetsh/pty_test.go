@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
 	"github.com/hinshun/vt10x"
 )
 
@@ -73,31 +72,14 @@ func startScreen(t *testing.T, args ...string) *screen {
 // instead, unless out is nil.
 func startScreenOut(t *testing.T, out *os.File, args ...string) *screen {
 	t.Helper()
-	return startScreenTerm(t, "xterm", out, args...)
+	return startScreenWith(t, out, 120, nil, args...)
 }
 
 // startScreenTerm starts ionetsh on a terminal of type term (the TERM
 // variable), with stdout sent to out instead, unless out is nil.
 func startScreenTerm(t *testing.T, term string, out *os.File, args ...string) *screen {
 	t.Helper()
-	cmd := exec.Command(binary(t), append([]string{"--history", ""}, args...)...)
-	if out != nil {
-		cmd.Stdout = out
-	}
-	cmd.Env = append(os.Environ(), "TERM="+term)
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 120, Rows: 40})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &screen{t: t, cmd: cmd, pty: f, changed: make(chan struct{}), exited: make(chan error, 1)}
-	s.term = vt10x.New(vt10x.WithSize(120, 40), vt10x.WithWriter(f))
-	go s.pump()
-	go func() { s.exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		f.Close()
-	})
-	return s
+	return startScreenWith(t, out, 120, []string{"TERM=" + term}, args...)
 }
 
 // pump feeds the program's output to the emulator.

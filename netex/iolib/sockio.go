@@ -1,0 +1,318 @@
+package iolib
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// sockReader reads from the socket, waiting through the poller.
+type sockReader struct{ s *Socket }
+
+func (r sockReader) Read(p []byte) (int, error) {
+	var n int
+	var serr error
+	err := r.s.rc.Read(func(fd uintptr) bool {
+		n, serr = retryEINTR(func() (int, error) { return unix.Read(int(fd), p) })
+		return serr != unix.EAGAIN
+	})
+	switch {
+	case err != nil:
+		return 0, r.s.interrupted()
+	case serr != nil:
+		return 0, condErr(serr, r.s.fd)
+	case n == 0:
+		return 0, io.EOF
+	}
+	r.s.extra.pending.Add(int64(n))
+	r.s.traced(true, p[:n])
+	return n, nil
+}
+
+// sockWriter writes all of p, waiting through the poller while the send
+// buffer is full. A peer that has gone is EPIPE, never SIGPIPE.
+type sockWriter struct{ s *Socket }
+
+func (w sockWriter) Write(p []byte) (int, error) {
+	written := 0
+	var serr error
+	err := w.s.rc.Write(func(fd uintptr) bool {
+		for written < len(p) {
+			n, e := retryEINTR(func() (int, error) {
+				return unix.SendmsgN(int(fd), p[written:], nil, nil, unix.MSG_NOSIGNAL)
+			})
+			if e == unix.EAGAIN {
+				return false
+			}
+			if e != nil {
+				serr = e
+				return true
+			}
+			w.s.traced(false, p[written:written+n])
+			written += n
+		}
+		return true
+	})
+	if err != nil {
+		return written, w.s.interrupted()
+	}
+	if serr != nil {
+		return written, condErr(serr, w.s.fd)
+	}
+	return written, nil
+}
+
+func retryEINTR(f func() (int, error)) (int, error) {
+	for {
+		n, err := f()
+		if err != unix.EINTR {
+			if err != nil {
+				n = 0
+			}
+			return n, err
+		}
+	}
+}
+
+// Connect resolves host for the socket's family (Lookup) and connects the
+// socket to it. A stream socket waits until the connection is made or
+// refused. A datagram socket is connected at once: it then sends to and
+// receives from that peer only, and an ICMP port unreachable from it is
+// a SOCKET-CONNECTION-REFUSED-ERROR on a later receive.
+func (s *Socket) Connect(ctx context.Context, host string, port int) error {
+	addr, err := Lookup(ctx, host, s.family)
+	if err != nil {
+		return err
+	}
+	sa, err := s.sockaddr(addr, port)
+	if err != nil {
+		return err
+	}
+	done, err := s.guard(ctx, unix.POLLOUT)
+	if err != nil {
+		return err
+	}
+	defer done()
+	serr := unix.Connect(s.fd, sa)
+	if serr == unix.EINPROGRESS || serr == unix.EINTR {
+		if err := s.rc.Write(func(fd uintptr) bool { serr = connectDone(int(fd)); return serr != unix.EINPROGRESS }); err != nil {
+			return s.interrupted()
+		}
+	}
+	if serr != nil {
+		return condErr(serr, s.fd)
+	}
+	return s.learnNames(stConnected)
+}
+
+// connectDone reports a nonblocking connect's outcome, EINPROGRESS while
+// it is still under way.
+func connectDone(fd int) error {
+	e, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return err
+	}
+	switch errno := unix.Errno(e); errno {
+	case 0:
+		if _, err := unix.Getpeername(fd); err == unix.ENOTCONN {
+			return unix.EINPROGRESS
+		}
+		return nil
+	case unix.EALREADY, unix.EINTR:
+		return unix.EINPROGRESS
+	default:
+		return errno
+	}
+}
+
+func (s *Socket) learnNames(st sockState) error {
+	local, err := sockName(s.fd, unix.Getsockname)
+	if err != nil {
+		return err
+	}
+	remote, err := sockName(s.fd, unix.Getpeername)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.local, s.remote, s.state = local, remote, st
+	s.mu.Unlock()
+	return nil
+}
+
+// Accept waits for a connection on a listening socket and returns it as a
+// new connected active socket.
+func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
+	done, err := s.guard(ctx, unix.POLLIN)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	var nfd int
+	var peer unix.Sockaddr
+	var serr error
+	err = s.rc.Read(func(fd uintptr) bool {
+		for {
+			nfd, peer, serr = unix.Accept4(int(fd), unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+			if serr != unix.EINTR && serr != unix.ECONNABORTED {
+				return serr != unix.EAGAIN
+			}
+		}
+	})
+	if err != nil {
+		return nil, s.interrupted()
+	}
+	if serr != nil {
+		return nil, condErr(serr, s.fd)
+	}
+	c, err := newSocket(s.owner, nfd, Options{Family: s.family}, stConnected)
+	if err != nil {
+		unix.Close(nfd)
+		return nil, err
+	}
+	if err := c.acceptedNames(peer); err != nil {
+		c.Abort()
+		return nil, err
+	}
+	return c, nil
+}
+
+// acceptedNames records an accepted socket's addresses, the peer's as
+// accept returned it: getpeername fails with ENOTCONN once the peer has
+// reset a connection still waiting in the backlog, and such a connection
+// must still be accepted and fail on its first I/O instead.
+func (s *Socket) acceptedNames(peer unix.Sockaddr) error {
+	local, err := sockName(s.fd, unix.Getsockname)
+	if err != nil {
+		return err
+	}
+	remote, err := sockName(s.fd, func(int) (unix.Sockaddr, error) { return peer, nil })
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.local, s.remote, s.state = local, remote, stConnected
+	s.mu.Unlock()
+	return nil
+}
+
+// ReadLine reads one line, accepting CRLF or LF and stripping it. At the
+// end of the stream it returns an END-OF-FILE condition; a last line
+// without a terminator is returned first.
+func (s *Socket) ReadLine(ctx context.Context) (string, error) {
+	done, err := s.guard(ctx, unix.POLLIN)
+	if err != nil {
+		return "", err
+	}
+	defer done()
+	line, err := s.r.ReadString('\n')
+	s.extra.pending.Add(-int64(len(line)))
+	if err == io.EOF {
+		if line != "" {
+			return line, nil
+		}
+		return "", &Condition{Kind: EndOfFile, FD: s.fd}
+	}
+	if err != nil {
+		return "", err
+	}
+	line = strings.TrimSuffix(line, "\n")
+	return strings.TrimSuffix(line, "\r"), nil
+}
+
+// Buffered reports how many received bytes wait in the read buffer.
+func (s *Socket) Buffered() int { return s.r.Buffered() }
+
+// HasBufferedLine reports whether the read buffer already holds a whole
+// line, which ReadLine would then return without touching the socket.
+// Multiplexed handlers that read one line per call use it to drain what
+// epoll cannot see.
+func (s *Socket) HasBufferedLine() bool {
+	b, _ := s.r.Peek(s.r.Buffered())
+	return bytes.IndexByte(b, '\n') >= 0
+}
+
+// WriteLine buffers text followed by CRLF. It may block, and so take ctx,
+// when the buffer fills and is pushed to the socket.
+func (s *Socket) WriteLine(ctx context.Context, text string) error {
+	done, err := s.guard(ctx, unix.POLLOUT)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if _, err := s.w.WriteString(text); err != nil {
+		return err
+	}
+	_, err = s.w.WriteString("\r\n")
+	s.wrote()
+	return err
+}
+
+// WriteText buffers text as it is, with no line ending.
+func (s *Socket) WriteText(ctx context.Context, text string) error {
+	done, err := s.guard(ctx, unix.POLLOUT)
+	if err != nil {
+		return err
+	}
+	defer done()
+	_, err = s.w.WriteString(text)
+	s.wrote()
+	return err
+}
+
+// FinishOutput pushes buffered output to the socket (IOLib's finish-output).
+func (s *Socket) FinishOutput(ctx context.Context) error {
+	done, err := s.guard(ctx, unix.POLLOUT)
+	if err != nil {
+		return err
+	}
+	defer done()
+	err = s.w.Flush()
+	s.wrote()
+	return err
+}
+
+// ShutdownWrite flushes and then shuts down the write side (half-close).
+// The socket then prints as unconnected.
+func (s *Socket) ShutdownWrite(ctx context.Context) error {
+	if err := s.FinishOutput(ctx); err != nil {
+		return err
+	}
+	if err := unix.Shutdown(s.fd, unix.SHUT_WR); err != nil {
+		return condErr(err, s.fd)
+	}
+	s.setState(stUnconnected)
+	return nil
+}
+
+// Close flushes buffered output and closes the socket. The flush can fail
+// with HANGUP; the descriptor is closed all the same. Closing a socket
+// whose I/O was interrupted, or with ctx already ended, does not flush.
+func (s *Socket) Close(ctx context.Context) error {
+	s.mu.Lock()
+	skip := s.state == stClosed || s.broken || s.passive
+	s.mu.Unlock()
+	var err error
+	if !skip && ctx.Err() == nil && s.w.Buffered() > 0 {
+		err = s.FinishOutput(ctx)
+	}
+	s.Abort()
+	return err
+}
+
+// Abort closes the socket at once, discarding unflushed output (IOLib's
+// close with :abort t). It never fails and may be called again.
+func (s *Socket) Abort() {
+	s.mu.Lock()
+	if s.state == stClosed {
+		s.mu.Unlock()
+		return
+	}
+	s.state = stClosed
+	s.mu.Unlock()
+	s.file.Close()
+	s.owner.Closed(s)
+}
