@@ -97,7 +97,7 @@ func runInteractive(e env, sh *Shell, colour bool, historyPath string) int {
 	sh.store = historyStore(historyPath, func(w string) { fmt.Fprintf(e.stderr, "ionetsh: %s\n", w) })
 	t.hist = sh.store.Entries()
 	sh.attach = t.attach
-	sh.tty = !t.tee
+	sh.tty = !t.tee && t.plain == nil // a dumb terminal gets no progress line
 	if t.rl != nil && !t.tee {
 		sh.keys = t.keySource(stdin)
 	}
@@ -171,6 +171,9 @@ func (t *terminal) closeEditor() {
 func (t *terminal) filterRune(r rune) (rune, bool) {
 	t.applyHistory()
 	t.echoZ.Store(false)
+	if r == readline.CharTab && t.attachedNow() != nil {
+		return r, false // no completion for a client's input
+	}
 	if r == readline.CharCtrlZ {
 		t.mu.Lock()
 		t.ctrlZ = true
