@@ -62,7 +62,7 @@ type plainEditor struct {
 
 	mu     sync.Mutex
 	prompt string
-	held   bool // a line read is waiting to be taken
+	held   int // lines read and not yet taken (0 or 1, briefly 2)
 	br     *bufio.Reader
 }
 
@@ -92,15 +92,12 @@ func (p *plainEditor) read() {
 	}
 }
 
+// deliver hands l to Readline, which counts it off held when it takes
+// it.
 func (p *plainEditor) deliver(l plainLine) bool {
 	p.mu.Lock()
-	p.held = true
+	p.held++
 	p.mu.Unlock()
-	defer func() {
-		p.mu.Lock()
-		p.held = false
-		p.mu.Unlock()
-	}()
 	select {
 	case p.lines <- l:
 		return true
@@ -116,6 +113,9 @@ func (p *plainEditor) Readline() (string, error) {
 	p.mu.Unlock()
 	select {
 	case l := <-p.lines:
+		p.mu.Lock()
+		p.held--
+		p.mu.Unlock()
 		return l.text, l.err
 	case <-p.intr:
 		io.WriteString(p.out, "\n")
@@ -137,7 +137,7 @@ func (p *plainEditor) interrupt() {
 func (p *plainEditor) pending() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.held
+	return p.held > 0
 }
 
 func (p *plainEditor) SetPrompt(s string) {
