@@ -24,10 +24,12 @@ const (
 	Daytime Protocol = iota
 	Echo
 	EchoHalfClose
+	EchoUrgent
+	UDPDaytimeEcho
 )
 
 func (p Protocol) String() string {
-	return [...]string{"daytime", "echo", "echo with half-close"}[p]
+	return [...]string{"daytime", "echo", "echo with half-close", "echo with urgent data", "UDP daytime and echo"}[p]
 }
 
 // Design is how an example is structured.
@@ -63,6 +65,11 @@ type Example struct {
 	Peers    []string // the examples it pairs with (spec §4)
 	Summary  string   // one line, in our own words
 	Explain  string   // a few sentences: what it shows and what to try
+	// Origin, for the examples beyond the tutorial (ex9 and up), says
+	// where the idea comes from; it is empty for the tutorial's own.
+	Origin string
+	// Flags are the options it takes beyond --host, --port and --bind.
+	Flags []Flag
 	// ReadsStdin is true for clients that read standard input.
 	ReadsStdin bool
 	// Run is the example's entry function. It returns the example's Lisp
@@ -71,16 +78,22 @@ type Example struct {
 }
 
 var (
-	daytimeClients = []string{"ex1-client", "ex2-client", "ex3-client"}
-	daytimeServers = []string{"ex1-server", "ex2-server", "ex3-server", "ex4-server"}
+	daytimeClients = []string{"ex1-client", "ex2-client", "ex3-client", "ex9-client"}
+	daytimeServers = []string{"ex1-server", "ex2-server", "ex3-server", "ex4-server", "ex9-server"}
 	echoClients    = []string{"ex4-client", "ex5a-client"}
 	echoServers    = []string{"ex5-server", "ex6-server"}
 	halfClients    = []string{"ex5b-client"}
 	halfServers    = []string{"ex7-server", "ex8-server"}
 )
 
-// Examples returns the registry, in tutorial order: clients, then servers.
+// Examples returns the registry, in tutorial order: clients, then
+// servers; then the examples beyond the tutorial (Beyond).
 func Examples() []*Example {
+	return append(tutorialExamples(), beyondExamples()...)
+}
+
+// tutorialExamples are the tutorial's fourteen.
+func tutorialExamples() []*Example {
 	return []*Example{
 		{Name: "ex1-client", Role: Client, Protocol: Daytime, Design: Iterative, IO: Blocking, Peers: daytimeServers, Run: runEx1Client,
 			Summary: "daytime client in C style: connect, read one line, close; handles nothing",
@@ -155,6 +168,10 @@ func PreferredClient(server *Example) string {
 		return "ex3-client"
 	case Echo:
 		return "ex4-client"
+	case EchoUrgent:
+		return "ex10-client"
+	case UDPDaytimeEcho:
+		return "ex11-client"
 	}
 	return "ex5b-client"
 }
