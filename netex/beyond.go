@@ -10,7 +10,7 @@ func (ex *Example) Beyond() bool { return ex.Origin != "" }
 
 func beyondExamples() []*Example {
 	return []*Example{
-		{Name: "ex9-client", Role: Client, Protocol: Daytime, Design: Multiplexed, IO: Nonblocking, Peers: daytimeServers, Run: runEx9Client,
+		{Name: "ex9-client", Role: Client, Protocol: Daytime, Design: Multiplexed, IO: Nonblocking, Peers: allDaytimeServers, Run: runEx9Client,
 			Origin:  "nonblocking connect: the tutorial's Future Directions; UNP §16.3-16.4",
 			Flags:   []Flag{flagTarget},
 			Summary: "daytime client that connects to several servers at once with nonblocking connects",
@@ -22,7 +22,7 @@ func beyondExamples() []*Example {
 				"Then it reads one daytime line from each server that answered (H:P: TIME), prints N of M servers answered. and Client Exited., and returns T only if all answered. " +
 				"Try: run ex9-server --port 0, run ex2-server --port 0, then run ex9-client with both ports and one closed port.",
 		},
-		{Name: "ex9-server", Role: Server, Protocol: Daytime, Design: Multiplexed, IO: Nonblocking, Peers: daytimeClients, Run: runEx9Server,
+		{Name: "ex9-server", Role: Server, Protocol: Daytime, Design: Multiplexed, IO: Nonblocking, Peers: allDaytimeClients, Run: runEx9Server,
 			Origin:  "nonblocking accept: the tutorial's Future Directions; UNP §16.6",
 			Flags:   []Flag{flagAcceptDelay},
 			Summary: "multiplexed daytime server with a nonblocking listener; survives a client that resets before accept",
