@@ -45,7 +45,7 @@ func beyondExamples() []*Example {
 			Summary: "multiplexed echo server that notices TCP urgent data, out of band or inline",
 			Explain: "ex7's skeleton with raw byte echo (Read N bytes from H:P: \"...\", Wrote N bytes to H:P) and an :error handler, which the event base calls for the exceptional condition urgent data raises (EPOLLPRI, select's exceptfds). " +
 				"Out of band (the default) it reads the byte apart from the stream with recv MSG_OOB: Got urgent byte 'X' from H:P, out of band (exceptional condition, recv MSG_OOB).; before each read it asks SIOCATMARK, and when the stream has reached the urgent mark says At the urgent mark in the stream from H:P. " +
-				"With --inline (SO_OOBINLINE) the byte stays in the stream: Exceptional condition on H:P: urgent data; it will be read inline at the mark., then, at the mark, Read the urgent byte 'X' from H:P inline, at the mark; not echoed. " +
+				"With --inline (SO_OOBINLINE) the byte stays in the stream: Exceptional condition on H:P: urgent data; it will be read inline at the mark., then At the urgent mark in the stream from H:P. and Read the urgent byte 'X' from H:P inline; not echoed. (when the read handler gets there first, as it does for a lone urgent byte, only these two) " +
 				"Linux specifics: one byte only (a send of \"abc\" with MSG_OOB makes just c urgent, and a second urgent byte before the first is read replaces it), and the mark is the position of that byte: a read stops short of it, so the data before the mark and after it never come in one read. " +
 				"Try: run ex10-server --port 0, connect ex10-server, send ex10-client abc, send --urgent ex10-client X, send ex10-client def; then again with run ex10-server --inline.",
 		},

@@ -26,6 +26,8 @@ func ex10ClientHelper(t *Thread) error {
 	}
 	err = ex10Echo(t, s)
 	switch {
+	case errors.Is(err, errEndOfInput):
+		t.Printf("End of input: closing the connection.\n")
 	case errors.Is(err, ConnectionReset):
 		t.Printf("Got connection reset. Server went away!\n")
 	case errors.Is(err, Hangup):
@@ -38,6 +40,10 @@ func ex10ClientHelper(t *Thread) error {
 	return s.Close(t.Ctx)
 }
 
+// errEndOfInput is the end of ex10-client's standard input, which,
+// unlike ex4, it tells apart from the server's end-of-file.
+var errEndOfInput = errors.New("end of input")
+
 // UrgentLine is the standard-input line that makes ex10-client send b
 // as urgent data.
 func UrgentLine(b byte) string { return string([]byte{'!', b}) }
@@ -47,6 +53,9 @@ func UrgentLine(b byte) string { return string([]byte{'!', b}) }
 func ex10Echo(t *Thread, s *Socket) error {
 	for {
 		line, err := t.Env.ReadStdin(t.Ctx)
+		if errors.Is(err, EndOfFile) {
+			return errEndOfInput
+		}
 		if err != nil {
 			return err
 		}

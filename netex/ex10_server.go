@@ -3,6 +3,7 @@ package netex
 import (
 	"errors"
 
+	"github.com/ionetsh/ionetsh/netex/iolib"
 	"golang.org/x/sys/unix"
 )
 
@@ -50,7 +51,8 @@ func newEx10Conn(c *muxClient) (Handler, Handler) {
 // exceptional is the error handler: urgent data has come.
 func (u *ex10Conn) exceptional(int, Event, Exception) error {
 	if u.inline {
-		if !u.pending {
+		// The read handler may have read the byte in this same round.
+		if !u.pending && iolib.FDReady(u.c.fd, unix.POLLPRI)() {
 			u.pending = true
 			u.c.printf("Exceptional condition on %s: urgent data; it will be read inline at the mark.\n", u.c.who)
 		}
@@ -71,18 +73,20 @@ func (u *ex10Conn) read(int, Event, Exception) error {
 	if err != nil {
 		return err
 	}
+	if mark && !u.inline {
+		u.exceptional(u.c.fd, Error, ExcNone) // an urgent byte that came with the data is read first
+	}
+	if mark {
+		u.c.printf("At the urgent mark in the stream from %s.\n", u.c.who)
+	}
 	if mark && u.inline {
 		n, err := u.c.sock.ReceiveInto(u.buf[:1])
 		if err != nil {
 			return u.failed(err)
 		}
 		u.pending = false
-		u.c.printf("Read the urgent byte %q from %s inline, at the mark; not echoed.\n", u.buf[:n][0], u.c.who)
+		u.c.printf("Read the urgent byte %q from %s inline; not echoed.\n", u.buf[:n][0], u.c.who)
 		return nil
-	}
-	if mark {
-		u.exceptional(u.c.fd, Error, ExcNone) // an urgent byte that came with the data is read first
-		u.c.printf("At the urgent mark in the stream from %s.\n", u.c.who)
 	}
 	n, err := u.c.sock.ReceiveInto(u.buf)
 	if err != nil {
