@@ -82,11 +82,11 @@ var (
 	// The daytime examples beyond the tutorial pair with the tutorial's.
 	allDaytimeClients = append(slices.Clip(daytimeClients), "ex9-client")
 	allDaytimeServers = append(slices.Clip(daytimeServers), "ex9-server")
-	daytimeServers = []string{"ex1-server", "ex2-server", "ex3-server", "ex4-server"}
-	echoClients    = []string{"ex4-client", "ex5a-client"}
-	echoServers    = []string{"ex5-server", "ex6-server"}
-	halfClients    = []string{"ex5b-client"}
-	halfServers    = []string{"ex7-server", "ex8-server"}
+	daytimeServers    = []string{"ex1-server", "ex2-server", "ex3-server", "ex4-server"}
+	echoClients       = []string{"ex4-client", "ex5a-client"}
+	echoServers       = []string{"ex5-server", "ex6-server"}
+	halfClients       = []string{"ex5b-client"}
+	halfServers       = []string{"ex7-server", "ex8-server"}
 )
 
 // Examples returns the registry, in tutorial order: clients, then
