@@ -10,16 +10,29 @@ import (
 )
 
 func cmdRun(sh *Shell, args []string) error {
+	var exOpts netex.ExampleOptions
+	if len(args) > 0 {
+		if ex, ok := netex.Lookup(args[0]); ok {
+			rest, opts, err := takeExampleFlags(ex, args[1:])
+			if err != nil {
+				return err
+			}
+			args, exOpts = append([]string{args[0]}, rest...), opts
+		}
+	}
 	o, err := parseOptions(args, "name", "host", "port", "bind")
 	if err != nil {
 		return err
 	}
-	if len(o.pos) != 1 {
+	if len(o.pos) < 1 {
 		return fmt.Errorf("usage: run EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]")
 	}
 	ex, ok := netex.Lookup(o.pos[0])
 	if !ok {
 		return unknownExample(o.pos[0])
+	}
+	if err := positionalTargets(ex, o.pos[1:], &exOpts); err != nil {
+		return err
 	}
 	if err := roleOptions(o, ex); err != nil {
 		return err
@@ -28,6 +41,7 @@ func cmdRun(sh *Shell, args []string) error {
 	if err != nil {
 		return err
 	}
+	cfg.Opts = exOpts
 	name := o.vals["name"]
 	if name == "" {
 		name = sh.defaultName(ex.Name)
