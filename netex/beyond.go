@@ -5,6 +5,10 @@ package netex
 // in its manner after the chapters of Stevens' UNIX Network Programming
 // they come from.
 
+// Ex9ResetRecipe is the shell commands that make a client reset before
+// ex9-server accepts it, as explain ex9-server gives them.
+const Ex9ResetRecipe = "run ex9-server --port 0 --bind 127.0.0.1 --accept-delay 2; connect ex9-server raw --name c --detach; reset c"
+
 // Beyond reports whether ex is one of the examples beyond the tutorial.
 func (ex *Example) Beyond() bool { return ex.Origin != "" }
 
@@ -30,7 +34,7 @@ func beyondExamples() []*Example {
 				"Like the originals it asks each accepted socket for its peer (getpeername). A client that reset before accept is gone by then, which kills ex6, ex7 and ex8 (spec §6); ex9 prints " +
 				"Accepted a connection from H:P that was reset before accept: getpeername says ENOTCONN. and Closing it and going on serving., and serves on. " +
 				"accept: EWOULDBLOCK, the connection is gone; back to the event loop. is what a system that drops such a connection from the queue gives (Linux keeps it). " +
-				"To induce it, do what UNP §16.6 does and pause before accept: run ex9-server --port 0 --accept-delay 2; connect ex9-server raw --name c --detach; reset c. " +
+				"To induce it, do what UNP §16.6 does and pause before accept: " + Ex9ResetRecipe + ". " +
 				"ex9 prints The listener is readable; pausing 2s before accept., then the ENOTCONN lines; connect ex9-server afterwards is served as usual. On stop: Server Exited.",
 		},
 		{Name: "ex10-client", Role: Client, Protocol: EchoUrgent, Design: Iterative, IO: Blocking, Peers: []string{"ex10-server"}, ReadsStdin: true, Run: runEx10Client,
