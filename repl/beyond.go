@@ -3,6 +3,7 @@ package repl
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 
 	"github.com/ionetsh/ionetsh/netex"
@@ -165,4 +166,16 @@ func withBeyondHeading(table string, header int) string {
 		}
 	}
 	return table
+}
+
+// standaloneExampleFlags takes from ionetsh run's arguments the options
+// of the example they name (the first word that is an example's name).
+func standaloneExampleFlags(args []string) ([]string, netex.ExampleOptions, error) {
+	for i, a := range args {
+		if ex, ok := netex.Lookup(a); ok {
+			rest, opts, err := takeExampleFlags(ex, slices.Concat(args[:i], args[i+1:]))
+			return append([]string{a}, rest...), opts, err
+		}
+	}
+	return args, netex.ExampleOptions{}, nil
 }

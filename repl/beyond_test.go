@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ionetsh/ionetsh/internal/nettest"
 	"github.com/ionetsh/ionetsh/netex"
 )
 
@@ -140,5 +141,26 @@ func TestEx9ResetRecipe(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestStandaloneBeyondOptions: ionetsh run takes ex9-client's servers as
+// words and the new examples' options, as run does in the shell.
+func TestStandaloneBeyondOptions(t *testing.T) {
+	leakCheck(t)
+	p1, p2 := nettest.FreePort(t), nettest.FreePort(t)
+	var out, errs bytes.Buffer
+	code := Standalone([]string{"ex9-client", fmt.Sprintf("127.0.0.1:%d", p1), fmt.Sprintf("[::1]:%d", p2)}, strings.NewReader(""), &out, &errs)
+	if code != 0 || !strings.Contains(out.String(), "\n0 of 2 servers answered.\nClient Exited.\nNIL\n") {
+		t.Fatalf("status %d, stdout:\n%s\nstderr: %s", code, out.String(), errs.String())
+	}
+	out.Reset()
+	code = Standalone([]string{"--port", fmt.Sprint(p1), "ex11-client", "--connect", "--retries", "1", "--host", "127.0.0.1"}, strings.NewReader("hi\n"), &out, &errs)
+	if code != 0 || !strings.Contains(out.String(), fmt.Sprintf("Connection refused: ICMP port unreachable from 127.0.0.1:%d. Nobody is listening there!\n", p1)) {
+		t.Fatalf("status %d, stdout:\n%s\nstderr: %s", code, out.String(), errs.String())
+	}
+	errs.Reset()
+	if code := Standalone([]string{"ex2-client", "127.0.0.1:9"}, strings.NewReader(""), &out, &errs); code != 2 || !strings.Contains(errs.String(), `unexpected argument "127.0.0.1:9"`) {
+		t.Fatalf("ex2-client with a server word: status %d, stderr %q", code, errs.String())
 	}
 }
