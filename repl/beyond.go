@@ -179,3 +179,38 @@ func standaloneExampleFlags(args []string) ([]string, netex.ExampleOptions, erro
 	}
 	return args, netex.ExampleOptions{}, nil
 }
+
+// takeClientFlags takes from connect's words the options of the client
+// examples beyond the tutorial (all but ex9-client's servers, which
+// connect gives). Once the client is known, check says whether it takes
+// every option given.
+func takeClientFlags(args []string) ([]string, netex.ExampleOptions, func(*netex.Example) error, error) {
+	all := &netex.Example{}
+	for _, ex := range netex.Examples() {
+		if ex.Role != netex.Client {
+			continue
+		}
+		for _, f := range ex.Flags {
+			if _, dup := all.FindFlag(f.Name); !dup && f.Name != "target" {
+				all.Flags = append(all.Flags, f)
+			}
+		}
+	}
+	var given []string
+	for _, a := range args {
+		key, _, _ := strings.Cut(strings.TrimPrefix(a, "--"), "=")
+		if _, ok := all.FindFlag(key); ok && strings.HasPrefix(a, "--") {
+			given = append(given, key)
+		}
+	}
+	rest, opts, err := takeExampleFlags(all, args)
+	check := func(ex *netex.Example) error {
+		for _, g := range given {
+			if _, ok := ex.FindFlag(g); !ok {
+				return fmt.Errorf("--%s is not an option of %s", g, ex.Name)
+			}
+		}
+		return nil
+	}
+	return rest, opts, check, err
+}

@@ -122,6 +122,17 @@ func TestConnectPairsBeyond(t *testing.T) {
 	if err := sh.Exec("connect ex11-server ex4-client"); err == nil || !strings.Contains(err.Error(), "use one of: ex11-client") {
 		t.Errorf("connect ex11-server ex4-client: %v", err)
 	}
+	if err := sh.Exec("connect ex3-server ex9-client --drop 50%"); err == nil || !strings.Contains(err.Error(), "--drop is not an option of ex9-client") {
+		t.Errorf("connect ex3-server ex9-client --drop 50%%: %v", err)
+	}
+	beExec(t, sh, "connect ex11-server --drop 100% --retries 2 --timeout 0.1 --name lossy", "send lossy hi", "eof lossy", "wait lossy 10")
+	sh.settle()
+	for _, want := range []string{"[lossy] Dropped 2 bytes to ::1:", "(try 2 of 2): --drop 100% lost it.", "[lossy] No reply from ::1:",
+		"within 100ms (try 2 of 2).", "after 2 tries.\n[lossy] Client Exited.\n[lossy] => NIL\n"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
 }
 
 // TestEx9ResetRecipe runs the recipe explain ex9-server gives: the

@@ -116,6 +116,10 @@ func (sh *Shell) afterStart(s *Session) error {
 
 func cmdConnect(sh *Shell, args []string) error {
 	args, detach := takeFlag(args, "--detach")
+	args, exOpts, takesAll, err := takeClientFlags(args)
+	if err != nil {
+		return err
+	}
 	o, err := parseOptions(args, "name", "count")
 	if err != nil {
 		return err
@@ -128,6 +132,9 @@ func cmdConnect(sh *Shell, args []string) error {
 		if err != nil {
 			return err
 		}
+		if err := takesAll(rawClientExample(nil)); err != nil {
+			return err
+		}
 		return sh.startClients(o, detach, rawClientExample(nil), cfg)
 	}
 	srv, err := sh.liveSession(o.pos[0])
@@ -138,6 +145,9 @@ func cmdConnect(sh *Shell, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := takesAll(client); err != nil {
+		return err
+	}
 	a, ok := srv.run.Addr()
 	if !ok {
 		return fmt.Errorf("session %q is not a listening server (%s)", srv.name, srv.State())
@@ -146,7 +156,7 @@ func cmdConnect(sh *Shell, args []string) error {
 	if a.Addr().IsUnspecified() {
 		host = sh.host
 	}
-	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: int(a.Port())})
+	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: int(a.Port()), Opts: exOpts})
 }
 
 // rawTarget reads connect's words as an address when they name no
