@@ -64,7 +64,9 @@ func TestNonblockingConnectAndAccept(t *testing.T) {
 				}
 				wantForm(t, c, "#<active %s stream socket connected to %s/%d", fam, lp.Addr(), lp.Port())
 				local := c.LocalAddr()
-				c.Control(func(fd int) { unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0}) })
+				c.Control(func(fd int) {
+					unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
+				})
 				c.Abort() // an RST while the connection waits in the queue
 				a, err := l.AcceptNow()
 				if err != nil {
