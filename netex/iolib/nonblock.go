@@ -69,16 +69,7 @@ func (s *Socket) AcceptNow() (*Socket, error) {
 	if serr != nil {
 		return nil, condErr(serr, s.fd)
 	}
-	c, err := newSocket(s.owner, nfd, Options{Family: s.family}, stConnected)
-	if err != nil {
-		unix.Close(nfd)
-		return nil, err
-	}
-	if err := c.acceptedNames(peer); err != nil {
-		c.Abort()
-		return nil, err
-	}
-	return c, nil
+	return s.accepted(nfd, peer)
 }
 
 // PeerName asks the kernel for the peer's address now (getpeername). A
