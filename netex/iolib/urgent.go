@@ -41,22 +41,11 @@ func (s *Socket) SendUrgent(ctx context.Context, b byte) error {
 // the socket reads it inline, a SOCKET-ERROR with errno EINVAL.
 func (s *Socket) ReceiveUrgent() (byte, error) {
 	var buf [1]byte
-	var n int
-	var serr error
-	err := s.rc.Read(func(fd uintptr) bool {
-		n, _, serr = unix.Recvfrom(int(fd), buf[:], unix.MSG_OOB)
-		return true
+	_, err := s.receive(buf[:], func(fd int) (int, error) {
+		n, _, err := unix.Recvfrom(fd, buf[:], unix.MSG_OOB)
+		return n, err
 	})
-	switch {
-	case err != nil:
-		return 0, s.interrupted()
-	case serr != nil:
-		return 0, condErr(serr, s.fd)
-	case n == 0:
-		return 0, &Condition{Kind: EndOfFile, FD: s.fd}
-	}
-	s.traced(true, buf[:])
-	return buf[0], nil
+	return buf[0], err
 }
 
 // AtMark reports whether the next byte to read is at the urgent mark
