@@ -139,8 +139,8 @@ func cmdExplain(sh *Shell, args []string) error {
 	if ex.Beyond() {
 		sh.say(fmt.Sprintf("  Beyond the tutorial: %s.\n", ex.Origin), 0)
 	}
-	if len(ex.Flags) > 0 {
-		sh.say(fmt.Sprintf("  Options:%s.\n", flagUsage(ex)), 0)
+	for _, f := range ex.Flags {
+		sh.say(fmt.Sprintf("  Option %s: %s.\n", f.Usage(), f.Help), 4)
 	}
 	if h := ex.WatchHint(); h != "" {
 		sh.say(fmt.Sprintf("  Watch the kernel: %s\n", h), 0)
