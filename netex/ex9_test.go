@@ -185,6 +185,7 @@ func TestEx9ServerSurvivesResetBeforeAccept(t *testing.T) {
 		if res := wait(t, cli); !res.Value || res.Err != nil {
 			t.Fatalf("ex3-client result %+v, want T", res)
 		}
+		matchLines(t, cout.Lines(), "Connected to server "+beHP(loop, port)+" from my local connection at {H:P}!", "{TIME}")
 		from := dtLocal(t, cout.Lines()[0])
 		beStop(t, r)
 		pause := "The listener is readable; pausing 1ns before accept."
