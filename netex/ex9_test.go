@@ -181,6 +181,7 @@ func TestEx9ServerSurvivesResetBeforeAccept(t *testing.T) {
 		c.Close()
 		close(g.release)
 		g.waitFor(t, "^Closing it and going on serving.$")
+		v6Idle(t, r) // back in the event loop, so the next client is a new round
 		cli, cout := start(t, "ex3-client", Config{Host: loop, Port: port})
 		if res := wait(t, cli); !res.Value || res.Err != nil {
 			t.Fatalf("ex3-client result %+v, want T", res)
