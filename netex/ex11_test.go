@@ -72,12 +72,12 @@ func TestEx11LostDatagram(t *testing.T) {
 	beEach(t, func(t *testing.T, loop string) {
 		srv, sout, port := beServer(t, "ex11-server", loop, ExampleOptions{})
 		hp := beHP(loop, port)
-		res, lines := ex11Run(t, loop, port, ExampleOptions{Drop: 50, Timeout: time.Second}, "one", "two")
+		res, lines := ex11Run(t, loop, port, ExampleOptions{Drop: 50, Timeout: 2 * time.Second}, "one", "two")
 		if !res.Value || res.Err != nil {
 			t.Fatalf("ex11-client result %+v, want T", res)
 		}
 		matchLines(t, lines, ex11Created(loop), ex11Sent(3, hp, 1, 3), ex11Bound(loop), "Reply from "+hp+": one",
-			"Dropped 3 bytes to "+hp+" (try 1 of 3): --drop 50% lost it.", "No reply from "+hp+" within 1s (try 1 of 3).",
+			"Dropped 3 bytes to "+hp+" (try 1 of 3): --drop 50% lost it.", "No reply from "+hp+" within 2s (try 1 of 3).",
 			ex11Sent(3, hp, 2, 3), "Reply from "+hp+": two", "Client Exited.")
 		beStop(t, srv)
 		matchLines(t, sout.Lines(), slices.Concat(ex11ServerLines(loop, port), []string{
@@ -129,13 +129,13 @@ func TestEx11ReplyFromOtherAddress(t *testing.T) {
 	a, _ := r.Addr()
 	port := int(a.Port())
 	asked := beHP("127.0.0.2", port)
-	res, lines := ex11Run(t, "127.0.0.2", port, ExampleOptions{Timeout: 300 * time.Millisecond, Retries: 1}, "hello")
+	res, lines := ex11Run(t, "127.0.0.2", port, ExampleOptions{Timeout: time.Second, Retries: 1}, "hello")
 	if res.Value || res.Err != nil {
 		t.Fatalf("ex11-client result %+v, want NIL", res)
 	}
 	matchLines(t, lines, ex11Created("127.0.0.1"), ex11Sent(5, asked, 1, 1), ex11Bound("127.0.0.1"),
 		fmt.Sprintf("Ignored 5 bytes from 127.0.0.1:%d: I asked %s.", port, asked),
-		"No reply from "+asked+" within 300ms (try 1 of 1).", "Gave up on "+asked+" after 1 tries.", "Client Exited.")
+		"No reply from "+asked+" within 1s (try 1 of 1).", "Gave up on "+asked+" after 1 tries.", "Client Exited.")
 	beStop(t, r)
 	matchLines(t, sout.Lines(), "Created socket: #<IPv4 datagram socket waiting @ 0.0.0.0/0 {ID}>[fd={N}]",
 		fmt.Sprintf("Bound socket: #<IPv4 datagram socket waiting @ 0.0.0.0/%d {ID}>", port),
@@ -160,7 +160,7 @@ func TestEx11ClosedPort(t *testing.T) {
 		matchLines(t, lines, ex11Created(loop), ex11Sent(5, hp, 1, 2), ex11Bound(loop),
 			"No reply from "+hp+" within 200ms (try 1 of 2).", ex11Sent(5, hp, 2, 2),
 			"No reply from "+hp+" within 200ms (try 2 of 2).", "Gave up on "+hp+" after 2 tries.", "Client Exited.")
-		opts.Connect = true
+		opts.Connect, opts.Timeout = true, 10*time.Second // the refusal comes long before
 		res, lines = ex11Run(t, loop, port, opts, "hello")
 		if res.Value || res.Err != nil {
 			t.Fatalf("connected ex11-client result %+v, want NIL", res)
