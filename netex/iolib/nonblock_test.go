@@ -173,3 +173,19 @@ func TestUrgentData(t *testing.T) {
 		})
 	}
 }
+
+// TestDatagramRole: a datagram socket is listed as dgram.
+func TestDatagramRole(t *testing.T) {
+	leakCheck(t)
+	inRun(t, func(th *Thread) error {
+		s, err := udp(th, IPv6)
+		if err != nil {
+			return err
+		}
+		defer s.Abort()
+		if r := s.Role(); r != "dgram" {
+			t.Errorf("a datagram socket's role is %q, want dgram", r)
+		}
+		return nil
+	})
+}
