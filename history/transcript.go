@@ -8,6 +8,10 @@ import (
 // DefaultTranscriptLines is how many lines a session keeps by default.
 const DefaultTranscriptLines = 10000
 
+// DefaultTranscriptBytes is how many bytes of text a session keeps by
+// default.
+const DefaultTranscriptBytes = 4 << 20
+
 // Line is one line a session printed, when, and by which of its threads
 // (Source, in start order). Hidden lines were printed while the session
 // was muted: kept, but not shown. Trace lines are the bytes a session's
@@ -21,22 +25,62 @@ type Line struct {
 	Trace  bool
 }
 
-// Transcript is a bounded record of a session's output: the last max
-// lines, with a count of older lines dropped. Lines have absolute
+// Transcript is a bounded record of a session's output: the last lines,
+// at most maxLines of them holding at most maxBytes of text, with a
+// count of older lines dropped. The oldest lines are dropped first; the
+// newest line is always kept, whatever its length. Lines have absolute
 // indexes, counted from the first line ever appended, so a reader can
 // remember where it stopped. It is safe for concurrent use.
 type Transcript struct {
-	mu      sync.Mutex
-	max     int
-	ring    []Line // grows by append up to max, then wraps
-	head    int    // ring index of the oldest kept line
-	total   int64  // lines ever appended
-	changed chan struct{}
+	mu       sync.Mutex
+	maxLines int
+	maxBytes int64
+	ring     []Line // grows by doubling up to maxLines
+	head     int    // ring index of the oldest kept line
+	n        int    // lines kept
+	bytes    int64  // text bytes kept
+	total    int64  // lines ever appended
+	changed  chan struct{}
 }
 
-// NewTranscript returns a transcript keeping at most limit lines.
+// NewTranscript returns a transcript keeping at most limit lines and
+// DefaultTranscriptBytes bytes.
 func NewTranscript(limit int) *Transcript {
-	return &Transcript{max: max(limit, 1), changed: make(chan struct{})}
+	return NewTranscriptBounded(limit, DefaultTranscriptBytes)
+}
+
+// NewTranscriptBounded returns a transcript keeping at most lines lines
+// holding at most bytes bytes of text.
+func NewTranscriptBounded(lines int, bytes int64) *Transcript {
+	t := &Transcript{changed: make(chan struct{})}
+	t.setLimits(lines, bytes)
+	return t
+}
+
+// SetLimits changes the bounds, dropping the oldest lines beyond them.
+func (t *Transcript) SetLimits(lines int, bytes int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.setLimits(lines, bytes)
+	t.trim(t.maxLines, 0)
+}
+
+func (t *Transcript) setLimits(lines int, bytes int64) {
+	t.maxLines, t.maxBytes = max(lines, 1), max(bytes, 1)
+}
+
+// Limits returns the bounds: lines and bytes.
+func (t *Transcript) Limits() (lines int, bytes int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.maxLines, t.maxBytes
+}
+
+// Size returns how many lines, and bytes of text, are kept.
+func (t *Transcript) Size() (lines int, bytes int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.n, t.bytes
 }
 
 // Append records a line printed now.
@@ -46,15 +90,41 @@ func (t *Transcript) Append(text string) { t.AppendLine(Line{Time: time.Now(), T
 func (t *Transcript) AppendLine(l Line) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if len(t.ring) < t.max {
-		t.ring = append(t.ring, l)
-	} else {
-		t.ring[t.head] = l
-		t.head = (t.head + 1) % t.max
+	t.trim(t.maxLines-1, int64(len(l.Text)))
+	if t.n == len(t.ring) {
+		t.grow()
 	}
+	t.ring[(t.head+t.n)%len(t.ring)] = l
+	t.n++
+	t.bytes += int64(len(l.Text))
 	t.total++
 	close(t.changed)
 	t.changed = make(chan struct{})
+}
+
+// trim drops the oldest lines until at most lines are kept and room more
+// bytes fit within the byte bound, or nothing is kept.
+func (t *Transcript) trim(lines int, room int64) {
+	for t.n > 0 && (t.n > lines || t.bytes+room > t.maxBytes) {
+		t.bytes -= int64(len(t.ring[t.head].Text))
+		t.ring[t.head] = Line{} // let the text go
+		t.head = (t.head + 1) % len(t.ring)
+		t.n--
+	}
+	if t.n == 0 {
+		t.head = 0
+	}
+}
+
+// grow makes room for one more line; the caller has trimmed, so the
+// ring holds fewer than maxLines lines.
+func (t *Transcript) grow() {
+	size := min(max(2*len(t.ring), 16), t.maxLines)
+	ring := make([]Line, size)
+	for i := 0; i < t.n; i++ {
+		ring[i] = t.ring[(t.head+i)%len(t.ring)]
+	}
+	t.ring, t.head = ring, 0
 }
 
 // Total returns how many lines were ever appended; the next line's index.
@@ -64,11 +134,11 @@ func (t *Transcript) Total() int64 {
 	return t.total
 }
 
-// Dropped returns how many old lines were dropped to keep the bound.
+// Dropped returns how many old lines were dropped to keep the bounds.
 func (t *Transcript) Dropped() int64 {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.total - int64(len(t.ring))
+	return t.total - int64(t.n)
 }
 
 // Changed returns a channel closed at the next Append.
@@ -84,13 +154,13 @@ func (t *Transcript) Changed() <-chan struct{} {
 func (t *Transcript) Since(from int64) ([]Line, int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	first := t.total - int64(len(t.ring))
+	first := t.total - int64(t.n)
 	if from < first {
 		from = first
 	}
 	n := int(t.total - from)
 	out := make([]Line, 0, max(n, 0))
-	for i := len(t.ring) - n; i < len(t.ring); i++ {
+	for i := t.n - n; i < t.n; i++ {
 		out = append(out, t.ring[(t.head+i)%len(t.ring)])
 	}
 	return out, from

@@ -4,15 +4,19 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 // splitCommands splits a -c argument or a script line into commands at
-// unquoted semicolons.
+// unquoted semicolons. It works on bytes, so that bytes that are not
+// UTF-8 pass through unchanged.
 func splitCommands(s string) []string {
 	var out []string
 	var cur strings.Builder
-	var quote rune
-	for _, r := range s {
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		r := s[i]
 		switch {
 		case quote != 0:
 			if r == quote {
@@ -25,23 +29,26 @@ func splitCommands(s string) []string {
 			cur.Reset()
 			continue
 		}
-		cur.WriteRune(r)
+		cur.WriteByte(r)
 	}
 	return append(out, cur.String())
 }
 
 // tokenize splits a command line into words. Single and double quotes
 // group words; a backslash escapes the next character outside single
-// quotes; an unquoted # starts a comment.
+// quotes; an unquoted # starts a comment. It works on bytes (every
+// special character is ASCII), so that bytes that are not UTF-8 reach
+// the command unchanged.
 func tokenize(line string) ([]string, error) {
 	var words []string
 	var cur strings.Builder
 	inWord, escaped := false, false
-	var quote rune
-	for _, r := range line {
+	var quote byte
+	for i := 0; i < len(line); i++ {
+		r := line[i]
 		switch {
 		case escaped:
-			cur.WriteRune(r)
+			cur.WriteByte(r)
 			escaped = false
 		case r == '\\' && quote != '\'':
 			escaped, inWord = true, true
@@ -49,7 +56,7 @@ func tokenize(line string) ([]string, error) {
 			if r == quote {
 				quote = 0
 			} else {
-				cur.WriteRune(r)
+				cur.WriteByte(r)
 			}
 		case r == '\'' || r == '"':
 			quote, inWord = r, true
@@ -59,7 +66,7 @@ func tokenize(line string) ([]string, error) {
 			words = finishWord(words, &cur, inWord)
 			inWord = false
 		default:
-			cur.WriteRune(r)
+			cur.WriteByte(r)
 			inWord = true
 		}
 	}
@@ -115,11 +122,11 @@ func parseOptions(words []string, allowed ...string) (options, error) {
 			continue
 		}
 		if !contains(allowed, key) {
-			return o, fmt.Errorf("unknown option %s (expected one of %s)", w, optionList(allowed))
+			return o, fmt.Errorf("unknown option %s (expected one of %s)", visible.Short(w), optionList(allowed))
 		}
 		if !hasVal {
 			if i+1 >= len(words) {
-				return o, fmt.Errorf("option %s needs a value", w)
+				return o, fmt.Errorf("option %s needs a value", visible.Short(w))
 			}
 			i++
 			val = words[i]
@@ -151,7 +158,22 @@ func contains(list []string, s string) bool {
 func parsePort(s string, min int) (int, error) {
 	p, err := strconv.Atoi(s)
 	if err != nil || p < min || p > 65535 {
-		return 0, fmt.Errorf("bad port %q: want a number from %d to 65535", s, min)
+		return 0, fmt.Errorf("bad port %s: want a number from %d to 65535", visible.Quote(s), min)
 	}
 	return p, nil
+}
+
+// takeFlag removes every word equal to flag from args and reports
+// whether there was one.
+func takeFlag(args []string, flag string) ([]string, bool) {
+	var out []string
+	found := false
+	for _, a := range args {
+		if a == flag {
+			found = true
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, found
 }

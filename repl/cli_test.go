@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -80,8 +81,8 @@ func TestSetBindResolves(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "Listening on socket bound to: 127.0.0.1:") || !strings.Contains(out, "[x] Listening on socket bound to: ::1:") {
 		t.Fatalf("status %d, stderr %q, out:\n%s", code, errs, out)
 	}
-	for _, want := range []string{"host     localhost", "port     0 ", "bind     localhost", "color    off", "errexit  off"} {
-		if !strings.Contains(out, want) {
+	for _, want := range []string{`host\s+localhost`, `port\s+0 `, `bind\s+localhost`, `color\s+off`, `errexit\s+off`} {
+		if !regexp.MustCompile(want).MatchString(out) {
 			t.Errorf("set lacks %q:\n%s", want, out)
 		}
 	}

@@ -2,12 +2,16 @@ package repl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 // defaultWait bounds wait and expect when no timeout is given.
@@ -77,7 +81,7 @@ func cmdSend(sh *Shell, args []string) error {
 		send = s.stdin.SendPartial
 	}
 	if !send(strings.Join(args[1:], " ")) {
-		return fmt.Errorf("session %q: standard input is already closed", s.name)
+		return fmt.Errorf("session %s: standard input is already closed", visible.Quote(s.name))
 	}
 	return nil
 }
@@ -101,7 +105,7 @@ func (sh *Shell) inputSession(name string) (*Session, error) {
 		return nil, err
 	}
 	if s.stdin == nil {
-		return nil, fmt.Errorf("session %q (%s) does not read standard input", s.name, s.ex.Name)
+		return nil, fmt.Errorf("session %s (%s) does not read standard input", visible.Quote(s.name), s.ex.Name)
 	}
 	return s, nil
 }
@@ -128,7 +132,7 @@ func timeoutArg(args []string, i int) (time.Duration, error) {
 	}
 	d, err := parseDuration(args[i])
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("bad timeout %q: want seconds or a duration such as 5, 5s or 500ms", args[i])
+		return 0, fmt.Errorf("bad timeout %s: want seconds or a duration such as 5, 5s or 500ms", visible.Quote(args[i]))
 	}
 	return d, nil
 }
@@ -154,7 +158,7 @@ func cmdWait(sh *Shell, args []string) error {
 	case <-sh.commandContext().Done():
 		return errInterrupted
 	case <-time.After(d):
-		return fmt.Errorf("wait %s: still %s after %v", s.name, s.State(), d)
+		return fmt.Errorf("wait %s: still %s after %v", visible.Short(s.name), s.State(), d)
 	}
 }
 
@@ -168,7 +172,7 @@ func cmdExpect(sh *Shell, args []string) error {
 	}
 	re, err := regexp.Compile(args[1])
 	if err != nil {
-		return fmt.Errorf("bad regular expression %q: %v", args[1], err)
+		return fmt.Errorf("bad regular expression %s: %v", visible.Quote(args[1]), regexpProblem(err))
 	}
 	d, err := timeoutArg(args, 2)
 	if err != nil {
@@ -199,14 +203,14 @@ func (s *Session) expect(ctx context.Context, re *regexp.Regexp, d time.Duration
 		}
 		from = first + int64(len(lines))
 		if ended {
-			return fmt.Errorf("expect %s %q: the session ended (%s) without printing it", s.name, re, s.State())
+			return fmt.Errorf("expect %s %s: the session ended (%s) without printing it", visible.Short(s.name), visible.Quote(re.String()), s.State())
 		}
 		select {
 		case <-changed:
 		case <-ctx.Done():
 			return errInterrupted
 		case <-deadline:
-			return fmt.Errorf("expect %s %q: no matching line within %v%s", s.name, re, d, s.lastLines(5))
+			return fmt.Errorf("expect %s %s: no matching line within %v%s", visible.Short(s.name), visible.Quote(re.String()), d, s.lastLines(5))
 		}
 	}
 }
@@ -217,7 +221,7 @@ func cmdSleep(sh *Shell, args []string) error {
 	}
 	d, err := parseDuration(args[0])
 	if err != nil || d < 0 {
-		return fmt.Errorf("bad duration %q: want seconds or a duration such as 2, 2s or 200ms", args[0])
+		return fmt.Errorf("bad duration %s: want seconds or a duration such as 2, 2s or 200ms", visible.Quote(args[0]))
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -234,7 +238,7 @@ func cmdSleep(sh *Shell, args []string) error {
 func parseDuration(arg string) (time.Duration, error) {
 	if f, err := strconv.ParseFloat(arg, 64); err == nil {
 		if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e9 {
-			return 0, fmt.Errorf("bad duration %q", arg)
+			return 0, fmt.Errorf("bad duration %s", visible.Quote(arg))
 		}
 		return time.Duration(f * float64(time.Second)), nil
 	}
@@ -254,4 +258,15 @@ func (s *Session) lastLines(n int) string {
 		fmt.Fprintf(&b, "\n  [%s] %s", s.name, l.Text)
 	}
 	return b.String()
+}
+
+// regexpProblem is what is wrong with a regular expression, without
+// repeating all of it: the parser's error quotes the offending part,
+// which may be the whole argument.
+func regexpProblem(err error) string {
+	var se *syntax.Error
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s: %s", se.Code, visible.Quote(se.Expr))
+	}
+	return err.Error()
 }

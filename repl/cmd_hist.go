@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 func cmdLog(sh *Shell, args []string) error {
@@ -23,22 +24,22 @@ func cmdLog(sh *Shell, args []string) error {
 	n := 0
 	if len(o.pos) == 2 {
 		if n, err = strconv.Atoi(o.pos[1]); err != nil || n < 1 {
-			return fmt.Errorf("bad line count %q: want a positive number", o.pos[1])
+			return fmt.Errorf("bad line count %s: want a positive number", visible.Quote(o.pos[1]))
 		}
 	}
-	var b strings.Builder
+	var b []byte
 	lines := s.log.Last(n)
 	if d := s.log.Dropped(); d > 0 && (n == 0 || n > len(lines)) {
-		fmt.Fprintf(&b, "%s (%d older lines dropped)\n", s.label, d)
+		b = appendLine(b, s.label, fmt.Sprintf("(%d older lines dropped)", d), false)
 	}
 	for _, l := range lines {
+		label := s.label
 		if o.flags["time"] {
-			fmt.Fprintf(&b, "%s %s %s\n", since(s.run.Started(), l.Time), s.label, l.Text)
-		} else {
-			fmt.Fprintf(&b, "%s %s\n", s.label, l.Text)
+			label = since(s.run.Started(), l.Time) + " " + s.label
 		}
+		b = appendLine(b, label, l.Text, false)
 	}
-	sh.printf("%s", b.String())
+	sh.pr.writeLines(b)
 	return nil
 }
 
@@ -62,7 +63,7 @@ func parseFlagsOnly(words []string, allowed ...string) (flagOptions, error) {
 			continue
 		}
 		if !contains(allowed, w[2:]) {
-			return o, fmt.Errorf("unknown option %s (expected one of %s)", w, optionList(allowed))
+			return o, fmt.Errorf("unknown option %s (expected one of %s)", visible.Short(w), optionList(allowed))
 		}
 		o.flags[w[2:]] = true
 	}
@@ -105,7 +106,7 @@ func cmdForget(sh *Shell, args []string) error {
 	for _, s := range sh.sessions {
 		match := s.name == args[0] || args[0] == "exited" && s.Ended()
 		if match && !s.Ended() {
-			return fmt.Errorf("session %q is still %s; stop it first", s.name, s.State())
+			return fmt.Errorf("session %s is still %s; stop it first", visible.Quote(s.name), s.State())
 		}
 		if match {
 			s.flush()
@@ -128,7 +129,7 @@ func cmdHistory(sh *Shell, args []string) error {
 	if len(args) == 1 {
 		var err error
 		if n, err = strconv.Atoi(args[0]); err != nil || n < 1 {
-			return fmt.Errorf("bad count %q: want a positive number", args[0])
+			return fmt.Errorf("bad count %s: want a positive number", visible.Quote(args[0]))
 		}
 	}
 	var b strings.Builder
@@ -190,6 +191,9 @@ func (sh *Shell) transcript() string {
 		for _, l := range s.log.Last(0) {
 			es = append(es, entry{l.Time, "[" + s.name + "] " + l.Text})
 		}
+	}
+	for i := range es {
+		es[i].text = visible.String(es[i].text) // nothing raw in the file either
 	}
 	sort.SliceStable(es, func(i, j int) bool { return es[i].at.Before(es[j].at) })
 	var b strings.Builder

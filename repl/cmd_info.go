@@ -5,6 +5,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
 )
 
@@ -26,8 +27,12 @@ func tableText(header string, rows [][]string) string {
 }
 
 func cmdSessions(sh *Shell, args []string) error {
-	if len(args) > 0 {
-		return fmt.Errorf("usage: sessions")
+	verbose := len(args) == 1 && args[0] == "--verbose"
+	if len(args) > 0 && !verbose {
+		return fmt.Errorf("usage: sessions [--verbose]")
+	}
+	if verbose {
+		sh.printf("%s", sh.limitsHeader())
 	}
 	ss := sh.list()
 	if len(ss) == 0 {
@@ -40,7 +45,7 @@ func cmdSessions(sh *Shell, args []string) error {
 		if s.isMuted() {
 			muted = "muted"
 		}
-		rows = append(rows, []string{s.name, s.ex.Name, s.State(), s.Addr(),
+		rows = append(rows, []string{visible.String(s.name), s.ex.Name, s.State(), s.Addr(),
 			fmt.Sprint(s.run.Conns()), muted, s.Uptime().String()})
 	}
 	sh.table("NAME\tEXAMPLE\tSTATE\tADDRESS\tCONNS\tMUTED\tUPTIME", rows)

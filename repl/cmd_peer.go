@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"path"
 	"strings"
 	"time"
@@ -91,7 +92,7 @@ func (sh *Shell) rawTargets(verb, name string) ([]*peer, error) {
 					return []*peer{p}, nil
 				}
 			}
-			return nil, fmt.Errorf("listener %q has no connection %q", s.name, name)
+			return nil, fmt.Errorf("listener %s has no connection %s", visible.Quote(s.name), visible.Quote(name))
 		}
 	}
 	s, err := sh.session(name)
@@ -99,16 +100,16 @@ func (sh *Shell) rawTargets(verb, name string) ([]*peer, error) {
 		return nil, err
 	}
 	if s.raw == nil {
-		return nil, fmt.Errorf("session %q runs %s, an example: %s works on raw sessions (connect HOST:PORT, connect SERVER raw, listen)", s.name, s.ex.Name, verb)
+		return nil, fmt.Errorf("session %s runs %s, an example: %s works on raw sessions (connect HOST:PORT, connect SERVER raw, listen)", visible.Quote(s.name), s.ex.Name, verb)
 	}
 	ps := s.raw.list()
 	switch {
 	case len(ps) > 0:
 		return ps[len(ps)-1:], nil
 	case s.Ended():
-		return nil, fmt.Errorf("session %q has ended (%s)", s.name, s.State())
+		return nil, fmt.Errorf("session %s has ended (%s)", visible.Quote(s.name), s.State())
 	case s.raw.listener:
-		return nil, fmt.Errorf("listener %q has accepted no connection yet", s.name)
+		return nil, fmt.Errorf("listener %s has accepted no connection yet", visible.Quote(s.name))
 	}
 	return nil, fmt.Errorf("%s is not connected yet", s.name)
 }
@@ -116,7 +117,7 @@ func (sh *Shell) rawTargets(verb, name string) ([]*peer, error) {
 // rawGlob returns the live peers whose names match pattern (path.Match).
 func (sh *Shell) rawGlob(pattern string) ([]*peer, error) {
 	if _, err := path.Match(pattern, ""); err != nil {
-		return nil, fmt.Errorf("bad pattern %q: %v", pattern, err)
+		return nil, fmt.Errorf("bad pattern %s: %v", visible.Quote(pattern), err)
 	}
 	var out []*peer
 	for _, p := range sh.rawPeers() {
@@ -125,7 +126,7 @@ func (sh *Shell) rawGlob(pattern string) ([]*peer, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no live raw connection matches %q", pattern)
+		return nil, fmt.Errorf("no live raw connection matches %s", visible.Quote(pattern))
 	}
 	return out, nil
 }
@@ -171,20 +172,6 @@ func (sh *Shell) sendRaw(args []string) (bool, error) {
 		data = append(data, '\r', '\n')
 	}
 	return true, sh.onPeers("send", args[0], func(p *peer) error { return p.queue(data) })
-}
-
-// takeFlag removes a flag that has no value from args.
-func takeFlag(args []string, flag string) ([]string, bool) {
-	var rest []string
-	found := false
-	for _, a := range args {
-		if a == flag {
-			found = true
-			continue
-		}
-		rest = append(rest, a)
-	}
-	return rest, found
 }
 
 func cmdFlood(sh *Shell, args []string) error {

@@ -2,6 +2,7 @@ package repl
 
 import (
 	"fmt"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"strconv"
 	"strings"
 
@@ -15,12 +16,12 @@ const maxCount = 1000
 // to the terminal unless detach, or with --count N, N detached ones
 // named NAME-1...NAME-N at once. ex is a tutorial client, or
 // rawClientExample(nil) for raw clients, each made with its own state.
-func (sh *Shell) startClients(o options, detach bool, ex *netex.Example, cfg netex.Config) error {
+func (sh *Shell) startClients(o options, detach bool, ex *netex.Example, cfg netex.Config, opts ...func(*Session)) error {
 	count := 1
 	if c, ok := o.vals["count"]; ok {
 		n, err := strconv.Atoi(c)
 		if err != nil || n < 1 || n > maxCount {
-			return fmt.Errorf("bad count %q: want a number from 1 to %d", c, maxCount)
+			return fmt.Errorf("bad count %s: want a number from 1 to %d", visible.Quote(c), maxCount)
 		}
 		count = n
 	}
@@ -29,7 +30,7 @@ func (sh *Shell) startClients(o options, detach bool, ex *netex.Example, cfg net
 		if base == "" {
 			base = sh.defaultName(ex.Name)
 		}
-		err := sh.startClient(base, ex, cfg, !detach)
+		err := sh.startClient(base, ex, cfg, !detach, opts...)
 		if detach {
 			sh.calm(verbCalm)
 		}
@@ -42,11 +43,11 @@ func (sh *Shell) startClients(o options, detach bool, ex *netex.Example, cfg net
 	for i := range names {
 		names[i] = fmt.Sprintf("%s-%d", base, i+1)
 		if s := sh.find(names[i]); s != nil && !s.Ended() {
-			return fmt.Errorf("session name %q is taken; choose another with --name", names[i])
+			return fmt.Errorf("session name %s is taken; choose another with --name", visible.Quote(names[i]))
 		}
 	}
 	for _, name := range names {
-		if err := sh.startClient(name, ex, cfg, false); err != nil {
+		if err := sh.startClient(name, ex, cfg, false, opts...); err != nil {
 			return err
 		}
 	}
@@ -55,13 +56,13 @@ func (sh *Shell) startClients(o options, detach bool, ex *netex.Example, cfg net
 }
 
 // startClient starts one client session, attaching it if asked.
-func (sh *Shell) startClient(name string, ex *netex.Example, cfg netex.Config, attach bool) error {
+func (sh *Shell) startClient(name string, ex *netex.Example, cfg netex.Config, attach bool, opts ...func(*Session)) error {
 	var rs *rawSession
 	if ex.Name == rawName {
 		rs = &rawSession{name: name}
 		ex = rawClientExample(rs)
 	}
-	s, err := sh.startRawSession(name, ex, cfg, rs)
+	s, err := sh.startRawSession(name, ex, cfg, rs, opts...)
 	if err != nil {
 		return err
 	}
@@ -110,7 +111,7 @@ func listenerClient(srv *Session, named []string) (*netex.Example, error) {
 	}
 	ex, ok := netex.Lookup(named[0])
 	if !ok || ex.Role != netex.Client {
-		return nil, fmt.Errorf("unknown client %q; clients: %s, or raw", named[0], strings.Join(clientList(), ", "))
+		return nil, fmt.Errorf("unknown client %s; clients: %s, or raw", visible.Quote(named[0]), strings.Join(clientList(), ", "))
 	}
 	return ex, nil
 }

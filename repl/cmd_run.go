@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
 )
 
@@ -116,6 +117,7 @@ func (sh *Shell) afterStart(s *Session) error {
 
 func cmdConnect(sh *Shell, args []string) error {
 	args, detach := takeFlag(args, "--detach")
+	args, raw := takeFlag(args, "--raw")
 	args, exOpts, takesAll, err := takeClientFlags(args)
 	if err != nil {
 		return err
@@ -135,7 +137,7 @@ func cmdConnect(sh *Shell, args []string) error {
 		if err := takesAll(rawClientExample(nil)); err != nil {
 			return err
 		}
-		return sh.startClients(o, detach, rawClientExample(nil), cfg)
+		return sh.startClients(o, detach, rawClientExample(nil), cfg, rawDisplay(raw))
 	}
 	srv, err := sh.liveSession(o.pos[0])
 	if err != nil {
@@ -148,15 +150,11 @@ func cmdConnect(sh *Shell, args []string) error {
 	if err := takesAll(client); err != nil {
 		return err
 	}
-	a, ok := srv.run.Addr()
-	if !ok {
-		return fmt.Errorf("session %q is not a listening server (%s)", srv.name, srv.State())
+	host, port, err := sh.serverAddr(srv)
+	if err != nil {
+		return err
 	}
-	host := a.Addr().String()
-	if a.Addr().IsUnspecified() {
-		host = sh.host
-	}
-	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: int(a.Port()), Opts: exOpts})
+	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: port, Opts: exOpts}, rawDisplay(raw))
 }
 
 // rawTarget reads connect's words as an address when they name no
@@ -179,16 +177,16 @@ func rawTarget(sh *Shell, pos []string) (string, bool) {
 // that pairs with it (spec §4), ex1-client for a daytime server.
 func clientFor(srv *Session, named []string) (*netex.Example, error) {
 	if srv.ex.Role != netex.Server {
-		return nil, fmt.Errorf("session %q runs %s, a client; connect needs a server session", srv.name, srv.ex.Name)
+		return nil, fmt.Errorf("session %s runs %s, a client; connect needs a server session", visible.Quote(srv.name), srv.ex.Name)
 	}
 	if srv.raw != nil {
 		return listenerClient(srv, named)
 	}
 	if len(named) == 0 {
-		if len(srv.ex.Peers) == 0 {
-			return nil, fmt.Errorf("%s pairs with no example; use connect %s raw", srv.ex.Name, srv.name)
+		named = []string{rawName} // a proxy to a HOST:PORT: protocol unknown
+		if len(srv.ex.Peers) > 0 {
+			named = srv.ex.Peers[:1]
 		}
-		named = srv.ex.Peers[:1]
 	}
 	name := named[0]
 	if name == rawName {
@@ -196,10 +194,13 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 	}
 	ex, ok := netex.Lookup(name)
 	if !ok {
-		return nil, fmt.Errorf("unknown example %q%s; clients for %s: %s, or raw",
-			name, didYouMean(name, netex.Names()), srv.ex.Name, strings.Join(srv.ex.Peers, ", "))
+		return nil, fmt.Errorf("unknown example %s%s; clients for %s: %s, or raw",
+			visible.Quote(name), didYouMean(name, netex.Names()), srv.ex.Name, strings.Join(srv.ex.Peers, ", "))
 	}
 	if ex.Role != netex.Client || !netex.Pairs(ex, srv.ex) {
+		if len(srv.ex.Peers) == 0 {
+			return nil, fmt.Errorf("%s forwards to a HOST:PORT whose protocol is unknown; use raw", srv.name)
+		}
 		return nil, fmt.Errorf("%s does not speak %s's protocol (%s); use one of: %s, or raw",
 			name, srv.ex.Name, srv.ex.Protocol, strings.Join(srv.ex.Peers, ", "))
 	}
@@ -210,7 +211,7 @@ func clientFor(srv *Session, named []string) (*netex.Example, error) {
 func rawAddress(hostport string) (netex.Config, error) {
 	host, ps, err := net.SplitHostPort(hostport)
 	if err != nil {
-		return netex.Config{}, fmt.Errorf("bad address %q: want HOST:PORT, :PORT or HOST PORT", hostport)
+		return netex.Config{}, fmt.Errorf("bad address %s: want HOST:PORT, :PORT or HOST PORT", visible.Quote(hostport))
 	}
 	if host == "" {
 		host = "localhost"

@@ -3,6 +3,8 @@ package repl
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 // Command is one entry of the shell's command table. Help, the
@@ -48,17 +50,42 @@ func commands() []Command {
 			Examples: []string{"run ex4-server --port 0 --bind 127.0.0.1", "run ex1-client --port 9999 --name c1"},
 			Details:  "The tutorial's forms work too: run ex4-server :port 9999, and (run-ex4-server :port 9999). A name an ended session had is taken again, replacing it. " + beyondRunHelp(),
 			Run:      cmdRun, Complete: completeRun},
-		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] [--count N] [--detach] | HOST:PORT | HOST PORT | :PORT", Summary: "start a client against a server session or a listener; raw, or an address, is a raw client steered by hand",
+		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] [--count N] [--detach] [--raw] | HOST:PORT | HOST PORT | :PORT", Summary: "start a client against a server session or a listener; raw, or an address, is a raw client steered by hand",
 			Options: []Option{{Name: "CLIENT", Default: "the lowest-numbered client that pairs (ex1-client for daytime)", Help: "the client example to run, or raw"}, optName,
 				{Name: "--count", Default: "1", Help: "start N clients at once, named NAME-1..NAME-N"},
-				{Name: "--detach", Default: "off", Help: "do not attach the terminal; the prompt stays"}},
+				{Name: "--detach", Default: "off", Help: "do not attach the terminal; the prompt stays"},
+				{Name: "--raw", Default: "off", Help: "show what a raw client receives as it is, escape codes and all, instead of made visible"}},
 			Examples: []string{"connect ex5-server", "connect ex6-server raw --name r --detach", "connect 127.0.0.1 9999", "connect ex2-server raw --count 6 --name c"},
 			Details:  "A client that reads standard input is attached to the terminal: Ctrl-D sends it end-of-file, Ctrl-C stops it, Ctrl-Z detaches. A client beyond the tutorial takes its own options here as with run: connect ex11-server --drop 50% (ex11-client: --drop, --connect, --timeout, --retries).",
 			Run:      cmdConnect, Complete: completeConnect},
+		{Name: "bench", Args: "TARGET... [--clients 1,10,50,200] [--duration 3s | --rounds N] [--size 32] [--mode echo|batch|daytime|connect] [--idle N] [--csv FILE]", Summary: benchSummary,
+			Options: []Option{{Name: "TARGET", Default: "none", Help: "a server session, or HOST:PORT"},
+				{Name: "--clients", Default: "1,10,50,200", Help: "the client counts to step through"},
+				{Name: "--duration", Default: "3s", Help: "how long each step runs"}, {Name: "--rounds", Default: "off", Help: "run each client this many operations instead of for a duration"},
+				{Name: "--size", Default: "32", Help: "bytes per echoed line"},
+				{Name: "--mode", Default: "from the server's protocol: daytime or echo", Help: "echo (round trips), batch (send all, half-close), daytime (connections), connect (set-up only)"},
+				{Name: "--idle", Default: "0", Help: "idle connections to open first and hold during the run (C10K)"},
+				{Name: "--csv", Default: "none", Help: "write the raw figures to FILE"}},
+			Examples: []string{"bench ex5-server ex8-server --clients 1,10,50", "bench ex8-server --mode batch --clients 10 --rounds 100000", "bench 127.0.0.1:9999 --mode daytime"},
+			Details:  "The load runs in a child process; the shell's own CPU time during a step, per operation, is the servers' cost. Ctrl-C ends the run and reports what was measured.",
+			Run:      cmdBench, Complete: completeSessions},
+		{Name: "proxy", Args: "SERVER|HOST:PORT [--name N] [--port P] [--bind ADDR]", Summary: "start a fault-injecting proxy session in front of a server; connect to it as to the server",
+			Options:  []Option{optName, {Name: "--port", Default: "0 (a free port)", Help: "the port the proxy listens on"}, optBind},
+			Examples: []string{"proxy ex6-server --name p", "proxy 127.0.0.1:9999 --name p --port 7000"},
+			Details:  "connect PROXY picks the client for the target's protocol, as connect SERVER does. toxic PROXY ... adds faults live.",
+			Run:      cmdProxy, Complete: completeProxy},
+		{Name: "toxic", Args: "PROXY add TYPE [VALUE] [--jitter D] [--size N] [--delay D] [--after D] [--up|--down] | list | remove NAME", Summary: "add, list or remove a proxy's toxics: latency, bandwidth, slicer, reset-peer, timeout, limit-data, slow-close",
+			Options: []Option{{Name: "--jitter", Default: "0", Help: "latency: random extra delay, up to this much"}, {Name: "--size", Default: "1", Help: "slicer: average segment size in bytes"},
+				{Name: "--delay", Default: "0", Help: "slicer: pause between segments"}, {Name: "--after", Default: "0", Help: "reset-peer: how long after data arrives to reset"},
+				{Name: "--down", Default: "on", Help: "apply to data from the server to the client (toxiproxy's downstream)"}, {Name: "--up", Default: "off", Help: "apply to data from the client to the server"}},
+			Examples: []string{"toxic p add latency 200ms --jitter 50ms --down", "toxic p add slicer --size 1 --delay 20ms", "toxic p add bandwidth 1KB/s", "toxic p add reset-peer --after 2s", "toxic p add timeout 0", "toxic p add limit-data 100B", "toxic p list", "toxic p remove slicer"},
+			Details:  "Names and parameters are Shopify toxiproxy's; reset_peer and reset-peer are both accepted.",
+			Run:      cmdToxic, Complete: completeToxic},
 		{Name: "stop", Args: "NAME... | all", Summary: "interrupt sessions; their cleanup runs and prints, then [NAME] stopped",
 			Examples: []string{"stop ex4-server", "stop all"}, Run: cmdStop, Complete: completeSessionsAll},
-		{Name: "sessions", Aliases: []string{"ps"}, Summary: "list sessions: name, example, state, address, connections, muted, uptime",
-			Examples: []string{"sessions"}, Run: cmdSessions},
+		{Name: "sessions", Aliases: []string{"ps"}, Args: "[--verbose]", Summary: "list sessions: name, example, state, address, connections, muted, uptime",
+			Options:  []Option{{Name: "--verbose", Default: "off", Help: "also show the file-descriptor limits and what each transcript keeps"}},
+			Examples: []string{"sessions", "sessions --verbose"}, Run: cmdSessions},
 		{Name: "threads", Args: "[NAME]", Summary: "list live threads (and event-base handlers) of every session or one",
 			Options:  []Option{{Name: "NAME", Default: "every live session", Help: "the session to show"}},
 			Examples: []string{"threads", "threads ex5-server"}, Run: cmdThreads, Complete: completeSessions},
@@ -170,7 +197,7 @@ func commandNames() []string {
 // unknownCommand is the error for a command that does not exist,
 // suggesting the closest one.
 func unknownCommand(name string) error {
-	return fmt.Errorf("unknown command %q%s (help lists commands)", name, didYouMean(name, commandNames()))
+	return fmt.Errorf("unknown command %s%s (help lists commands)", visible.Quote(name), didYouMean(name, commandNames()))
 }
 
 // distance is the edit distance between a and b, counting a swap of

@@ -92,7 +92,7 @@ func completeConnect(sh *Shell, args []string) []string {
 			return append(append([]string(nil), s.ex.Peers...), rawName)
 		}
 	}
-	return []string{"--name", "--count", "--detach"}
+	return []string{"--name", "--count", "--detach", "--raw"}
 }
 
 func completeForget(sh *Shell, args []string) []string {

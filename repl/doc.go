@@ -5,5 +5,7 @@
 // listeners, whose connections the shell steers byte by byte (send -x,
 // flood, pause, resume, shutdown, reset, close). It also owns standalone
 // mode, ionetsh run NAME, which runs one example in the foreground as an
-// ordinary process.
+// ordinary process, and the bench command (in the shell and as ionetsh
+// bench), which drives netex/loadgen against server sessions and reports
+// what it measured.
 package repl

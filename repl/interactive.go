@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chzyer/readline"
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 const prompt = "ionet> "
@@ -37,6 +38,7 @@ func runInteractive(stdin *os.File, stdout, stderr io.Writer, colour bool, histo
 	}
 	t := &terminal{}
 	t.sh = newShell(stdout, stderr, true, colour)
+	t.sh.tty = term == stdout
 	// readline closes only its own wrapper around Stdin, so the
 	// cancellable reader is closed here, or Close would wait for a key.
 	in := readline.NewCancelableStdin(stdin)
@@ -189,7 +191,7 @@ func (t *terminal) attach(s *Session) {
 	t.mu.Lock()
 	t.attached = s
 	t.mu.Unlock()
-	t.rl.SetPrompt(s.name + "> ")
+	t.rl.SetPrompt(visible.String(visible.Short(s.name)) + "> ")
 	t.sh.printf("(attached to %s: Ctrl-D sends end-of-file, Ctrl-C stops it, Ctrl-Z detaches)\n", s.name)
 	go func() {
 		<-s.ended

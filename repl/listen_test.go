@@ -33,8 +33,8 @@ func TestListenerSendBytesEx3(t *testing.T) {
 	s.do("wait cl")
 	s.do("sessions")
 	out := s.since()
-	if !strings.Contains(out, "[cl] \xff\xfe\n") {
-		t.Fatalf("ex3-client did not print the two bytes as sent:\n%q", out)
+	if !strings.Contains(out, `[cl] \xff\xfe`+"\n") {
+		t.Fatalf("ex3-client did not print the two bytes, made visible:\n%q", out)
 	}
 	wantLines(t, out, `\[cl\] => T`)
 	wantLines(t, out, `\[L\] L/1: Client closed the connection\.`)

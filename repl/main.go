@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/internal/visible"
+	"github.com/ionetsh/ionetsh/netex/loadgen"
 	"github.com/mattn/go-isatty"
 )
 
@@ -31,17 +33,29 @@ type flags struct {
 const usageText = `usage: ionetsh [-e] [--echo] [--no-color] [--history FILE] [-c 'CMD; CMD' | FILE]
        ionetsh --replay FILE [--pace 1.0] [--step]
        ionetsh run NAME [--host H] [--port P] [--bind ADDR]
+       ionetsh bench HOST:PORT... [--clients 1,10,50,200] [--duration 3s | --rounds N]
+                     [--size 32] [--mode echo|batch|daytime|connect] [--idle N] [--csv FILE]
        ionetsh help [COMMAND] | examples | explain EXAMPLE | completion SHELL
        ionetsh --help for more`
 
 // Main is the whole program behind cmd/ionetsh: it takes the arguments
 // without the program name and the three standard streams, and returns
 // the exit status.
+//
+// At start the soft limit on open files is raised to the hard limit
+// (sessions --verbose shows both).
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if err := raiseFileLimit(); err != nil {
+		fmt.Fprintf(stderr, "ionetsh: cannot raise the open-file limit: %v\n", err)
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "run":
 			return Standalone(args[1:], stdin, stdout, stderr)
+		case "bench":
+			return StandaloneBench(args[1:], stdout, stderr)
+		case loadgen.ChildArg:
+			return loadgen.ChildMain(stdin, stdout, stderr)
 		case "help", "examples", "explain":
 			return subcommand(args, stdout, stderr)
 		case "completion":
@@ -54,7 +68,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			printUsage(stdout, newFlagSet(&flags{}))
 			return 0
 		}
-		fmt.Fprintf(stderr, "ionetsh: %v\n%s\n", err, usageText)
+		fmt.Fprintf(visible.NewWriter(stderr), "ionetsh: %v\n%s\n", err, usageText)
 		return 2
 	}
 	if f.version {
@@ -75,7 +89,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case f.file != "":
 		file, err := os.Open(f.file)
 		if err != nil {
-			fmt.Fprintf(stderr, "ionetsh: %v\n", err)
+			fmt.Fprintf(visible.NewWriter(stderr), "ionetsh: %v\n", err)
 			return 2
 		}
 		defer file.Close()
@@ -125,7 +139,7 @@ func parseFlags(args []string) (flags, error) {
 		}
 		f.file = fs.Arg(0)
 	default:
-		return f, fmt.Errorf("too many arguments: %s", strings.Join(fs.Args(), " "))
+		return f, fmt.Errorf("too many arguments: %s", visible.Quote(strings.Join(fs.Args(), " ")))
 	}
 	return f, nil
 }

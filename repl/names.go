@@ -2,6 +2,7 @@ package repl
 
 import (
 	"fmt"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"regexp"
 	"strings"
 	"time"
@@ -15,10 +16,10 @@ var nameRE = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 // characters, or that a command reads as a keyword.
 func checkName(name string) error {
 	if !nameRE.MatchString(name) {
-		return fmt.Errorf("bad session name %q: use one word of letters, digits, -, _, . and /", name)
+		return fmt.Errorf("bad session name %s: use one word of letters, digits, -, _, . and /", visible.Quote(name))
 	}
 	if name == "all" || name == "exited" {
-		return fmt.Errorf("session name %q is reserved (stop all, forget exited)", name)
+		return fmt.Errorf("session name %s is reserved (stop all, forget exited)", visible.Quote(name))
 	}
 	return nil
 }
@@ -84,7 +85,7 @@ func (sh *Shell) noSession(name string) error {
 	if len(live) > 0 {
 		list = "live sessions: " + strings.Join(live, ", ")
 	}
-	return fmt.Errorf("no session named %q%s (%s)", name, didYouMean(name, all), list)
+	return fmt.Errorf("no session named %s%s (%s)", visible.Quote(name), didYouMean(name, all), list)
 }
 
 // liveSession finds a session that has not ended.
@@ -133,7 +134,7 @@ func (sh *Shell) claimName(name string) (*Session, error) {
 		return nil, nil
 	}
 	if !s.Ended() {
-		return nil, fmt.Errorf("session name %q is taken by a live session (stop it first, or use --name)", name)
+		return nil, fmt.Errorf("session name %s is taken by a live session (stop it first, or use --name)", visible.Quote(name))
 	}
 	return s, nil
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/ionetsh/ionetsh/netex"
 	"golang.org/x/sys/unix"
@@ -123,29 +121,17 @@ func (p *peer) flushLine() {
 func (p *peer) showLine() {
 	if n := p.lineLen; n > maxShown {
 		tail := bytes.TrimSuffix(p.tail, []byte("\r"))
-		p.printf("%s ... %s (a line of %d bytes)\n", escapeBytes(p.line[:64]), escapeBytes(tail), n)
+		p.printf("%s ... %s (a line of %d bytes)\n", lineText(p.line[:64]), lineText(tail), n)
 	} else {
-		p.printf("%s\n", escapeBytes(bytes.TrimSuffix(p.line, []byte("\r"))))
+		p.printf("%s\n", lineText(bytes.TrimSuffix(p.line, []byte("\r"))))
 	}
 	p.resetLine()
 }
 
-// escapeBytes shows text as it is, except bytes that are not valid
-// UTF-8 and control characters, shown as \xHH.
-func escapeBytes(b []byte) string {
-	var sb strings.Builder
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if (r == utf8.RuneError && size <= 1) || r < 0x20 || r == 0x7f {
-			fmt.Fprintf(&sb, `\x%02x`, b[0])
-			b = b[1:]
-			continue
-		}
-		sb.Write(b[:size])
-		b = b[size:]
-	}
-	return sb.String()
-}
+// lineText is a received line as text. It is not escaped here: the
+// shell's printer makes every line visible in one place, unless the
+// session was started with connect --raw.
+func lineText(b []byte) string { return string(b) }
 
 // startQuiet and endQuiet bracket the time received bytes are counted
 // instead of shown: from a flood's start until the next verb that sends,

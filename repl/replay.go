@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
 
 // Replay pacing at --pace 1: how long each typed character and the pause
@@ -26,6 +28,7 @@ type replay struct {
 }
 
 func runReplay(path string, rp replay, stdout, stderr io.Writer, colour bool) int {
+	stderr = visible.NewWriter(stderr)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "ionetsh: %v\n", err)
@@ -79,6 +82,7 @@ func (rp *replay) wait() {
 // typed writes prompt and then text a character at a time, as if being
 // typed, after everything queued; session lines wait meanwhile.
 func (p *printer) typed(prompt, text string, perChar time.Duration) {
+	text = visible.String(text)
 	p.sync()
 	p.mu.Lock()
 	defer p.mu.Unlock()

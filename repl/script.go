@@ -7,7 +7,13 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/ionetsh/ionetsh/internal/visible"
 )
+
+// maxScriptLine is the longest script line run; a longer one is an
+// error for that line only.
+const maxScriptLine = 1 << 20
 
 // scriptOptions are the command-line choices that shape a script run.
 type scriptOptions struct {
@@ -29,12 +35,13 @@ func runScript(r io.Reader, echo, colour bool, stdout, stderr io.Writer) int {
 // while it waits for the next line, each session's later lines are
 // printed as soon as that session comes to rest.
 func runScriptWith(r io.Reader, o scriptOptions, stdout, stderr io.Writer) int {
+	errWidth := terminalWidth(stderr) // errors wrap only on a terminal
+	stderr = visible.NewWriter(stderr)
 	sh := newShell(stdout, stderr, false, o.colour)
 	sh.errexit = o.errexit
 	done := make(chan struct{})
 	defer close(done)
 	lines := readScriptLines(r, done)
-	errWidth := terminalWidth(stderr) // errors wrap only on a terminal
 	failed := false
 	for {
 		l, ok := sh.nextLine(lines)
@@ -47,11 +54,16 @@ func runScriptWith(r io.Reader, o scriptOptions, stdout, stderr io.Writer) int {
 			break
 		}
 		sh.settle()
-		if o.echo {
-			sh.printf("ionet> %s\n", l.text)
+		var err error
+		if l.long > 0 {
+			err = fmt.Errorf("line too long (%d bytes, at most %d); skipped", l.long, maxScriptLine)
+		} else {
+			if o.echo {
+				sh.printf("ionet> %s\n", l.text)
+			}
+			err = sh.Exec(l.text)
+			sh.settle()
 		}
-		err := sh.Exec(l.text)
-		sh.settle()
 		if errors.Is(err, errQuit) {
 			break
 		}
@@ -76,6 +88,7 @@ func runScriptWith(r io.Reader, o scriptOptions, stdout, stderr io.Writer) int {
 type scriptLine struct {
 	n    int
 	text string
+	long int64 // the length of a line too long to run, else 0
 	err  error
 }
 
@@ -93,19 +106,21 @@ func readScriptLines(r io.Reader, done <-chan struct{}) <-chan scriptLine {
 	}
 	go func() {
 		defer close(ch)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), 1<<20)
-		for n := 1; sc.Scan(); n++ {
-			line := strings.TrimSpace(strings.TrimSuffix(sc.Text(), "\r"))
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
+		br := bufio.NewReaderSize(r, 64<<10)
+		for n := 1; ; n++ {
+			text, long, err := readScriptLine(br)
+			line := strings.TrimSpace(strings.TrimSuffix(text, "\r"))
+			if long > 0 || line != "" && !strings.HasPrefix(line, "#") {
+				if !send(scriptLine{n: n, text: line, long: long}) {
+					return
+				}
 			}
-			if !send(scriptLine{n: n, text: line}) {
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					send(scriptLine{err: err})
+				}
 				return
 			}
-		}
-		if err := sc.Err(); err != nil {
-			send(scriptLine{err: err})
 		}
 	}()
 	return ch
@@ -173,4 +188,32 @@ func (sh *Shell) flushIfRested(s *Session, now time.Time, calm map[*Session]int,
 		return false
 	}
 	return true
+}
+
+// readScriptLine reads one line without its newline. A line longer
+// than maxScriptLine is read to its end and thrown away: it comes back
+// as "" with its length in long. err is io.EOF after the last line
+// (text may still hold that line if it had no newline).
+func readScriptLine(br *bufio.Reader) (text string, long int64, err error) {
+	var b []byte
+	var n int64
+	for {
+		chunk, err := br.ReadSlice('\n')
+		n += int64(len(chunk))
+		if n <= maxScriptLine+1 {
+			b = append(b, chunk...)
+		} else {
+			b = nil
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if len(chunk) > 0 && chunk[len(chunk)-1] == '\n' {
+			n--
+		}
+		if n > maxScriptLine {
+			return "", n, err
+		}
+		return strings.TrimSuffix(string(b), "\n"), 0, err
+	}
 }

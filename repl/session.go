@@ -1,7 +1,6 @@
 package repl
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"sort"
@@ -10,8 +9,12 @@ import (
 	"time"
 
 	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
 )
+
+// maxLineBytes is the longest line a session keeps and shows whole.
+const maxLineBytes = 4 << 10
 
 // Session is a named, running (or ended) example.
 type Session struct {
@@ -24,8 +27,11 @@ type Session struct {
 	label string // "[name]", coloured when colour is on
 	pr    *printer
 	live  bool // lines are printed as they arrive
-	ended chan struct{}
-	port  sessionPort // where it listened, for sockets --all
+	// rawShow: lines are shown as received (connect --raw), not made
+	// visible.
+	rawShow bool
+	ended   chan struct{}
+	port    sessionPort // where it listened, for sockets --all
 
 	mu       sync.Mutex
 	final    string // the state once ended: stopped, failed, exited T/NIL
@@ -54,21 +60,22 @@ func (s *Session) lines(seq int, ls []string) { s.record(seq, ls, false) }
 // record records lines from thread seq, or trace lines, and in live mode
 // prints them as one write.
 func (s *Session) record(seq int, ls []string, trace bool) {
-	var buf bytes.Buffer
+	var buf []byte
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now()
 	for _, l := range ls {
+		l = visible.Cut(l, maxLineBytes)
 		s.log.AppendLine(history.Line{Time: now, Text: l, Source: seq, Hidden: s.muted, Trace: trace})
 		if s.live && !s.muted {
-			fmt.Fprintf(&buf, "%s %s\n", s.label, l)
+			buf = appendLine(buf, s.label, l, s.rawShow)
 		}
 	}
 	if s.live {
 		s.shown = s.log.Total()
 	}
-	if buf.Len() > 0 {
-		s.pr.write(buf.Bytes())
+	if len(buf) > 0 {
+		s.pr.writeLines(buf)
 	}
 }
 
@@ -76,20 +83,21 @@ func (s *Session) record(seq int, ls []string, trace bool) {
 func (s *Session) watch() {
 	<-s.run.Done()
 	res := s.run.Result()
-	var line, final string
+	var lines []string
+	var final string
 	switch {
 	case res.Stopped:
-		line, final = "stopped", "stopped"
+		lines, final = []string{"stopped"}, "stopped"
 	case res.Err != nil:
-		line, final = netex.Unhandled(res.Err), "failed"
+		lines, final = unhandledLines(res.Err), "failed"
 	default:
-		line, final = "=> "+res.Lisp(), "exited "+res.Lisp()
+		lines, final = []string{"=> " + res.Lisp()}, "exited "+res.Lisp()
 	}
-	s.lines(math.MaxInt, []string{line}) // after every thread's lines
+	s.lines(math.MaxInt, lines) // after every thread's lines
 	s.mu.Lock()
 	s.final, s.endedAt = final, time.Now()
 	if final == "failed" {
-		s.reason = line
+		s.reason = strings.Join(lines, " ")
 	}
 	s.mu.Unlock()
 	close(s.ended)
@@ -111,18 +119,18 @@ func (s *Session) flushTo(n int64) {
 		lines = lines[:max(n-first, 0)]
 	}
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].Source < lines[j].Source })
-	var buf bytes.Buffer
+	var buf []byte
 	if first > s.shown {
-		fmt.Fprintf(&buf, "%s ... %d lines dropped\n", s.label, first-s.shown)
+		buf = appendLine(buf, s.label, fmt.Sprintf("... %d lines dropped", first-s.shown), false)
 	}
 	for _, l := range lines {
 		if !l.Hidden {
-			fmt.Fprintf(&buf, "%s %s\n", s.label, l.Text)
+			buf = appendLine(buf, s.label, l.Text, s.rawShow)
 		}
 	}
 	s.shown = n
-	if buf.Len() > 0 {
-		s.pr.write(buf.Bytes())
+	if len(buf) > 0 {
+		s.pr.writeLines(buf)
 	}
 }
 

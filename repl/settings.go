@@ -3,6 +3,7 @@ package repl
 import (
 	"context"
 	"fmt"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"net"
 	"strconv"
 	"strings"
@@ -38,6 +39,12 @@ func settings() []setting {
 		{Name: "color", Values: "on|off", Default: "on at a terminal", Help: "colour each session's name",
 			Get: func(sh *Shell) string { return onOff(sh.colour) },
 			Set: func(sh *Shell, v string) error { return setBool(&sh.colour, "color", v) }, Choices: []string{"on", "off"}},
+		{Name: "log-lines", Values: "N", Default: "10000", Help: "the most lines each session's transcript keeps (log, save --transcript); the oldest go first",
+			Get: func(sh *Shell) string { return strconv.Itoa(sh.keep.lines) },
+			Set: func(sh *Shell, v string) error { _, err := sh.setKeep("log-lines", v); return err }},
+		{Name: "log-bytes", Values: "SIZE", Default: "4MiB", Help: "the most bytes of text each session's transcript keeps; the oldest lines go first",
+			Get: func(sh *Shell) string { return formatSize(sh.keep.bytes) },
+			Set: func(sh *Shell, v string) error { _, err := sh.setKeep("log-bytes", v); return err }},
 		{Name: "errexit", Values: "on|off", Default: "off; ionetsh -e turns it on", Help: "stop a script at the first command that fails",
 			Get: func(sh *Shell) string { return onOff(sh.errexit) },
 			Set: func(sh *Shell, v string) error { return setBool(&sh.errexit, "errexit", v) }, Choices: []string{"on", "off"}},
@@ -82,7 +89,7 @@ func cmdSet(sh *Shell, args []string) error {
 	case 2:
 		s, ok := lookupSetting(args[0])
 		if !ok {
-			return fmt.Errorf("unknown setting %q%s; settings: %s", args[0], didYouMean(args[0], settingNames()), strings.Join(settingNames(), ", "))
+			return fmt.Errorf("unknown setting %s%s; settings: %s", visible.Quote(args[0]), didYouMean(args[0], settingNames()), strings.Join(settingNames(), ", "))
 		}
 		return s.Set(sh, args[1])
 	}
@@ -125,7 +132,7 @@ func setBool(dst *bool, name, v string) error {
 	case "off":
 		*dst = false
 	default:
-		return fmt.Errorf("set %s takes on or off, not %q", name, v)
+		return fmt.Errorf("set %s takes on or off, not %s", name, visible.Quote(v))
 	}
 	return nil
 }
@@ -155,7 +162,7 @@ func resolveBind(addr string) (string, error) {
 	defer cancel()
 	ips, err := net.DefaultResolver.LookupIP(ctx, "ip4", addr)
 	if err != nil || len(ips) == 0 {
-		return "", fmt.Errorf("bad bind address %q: not an IP address, and the name has no IPv4 address", addr)
+		return "", fmt.Errorf("bad bind address %s: not an IP address, and the name has no IPv4 address", visible.Quote(addr))
 	}
 	return ips[0].String(), nil
 }

@@ -12,7 +12,9 @@ import (
 
 	"github.com/fatih/color"
 	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
+	"github.com/ionetsh/ionetsh/netex/toxproxy"
 )
 
 // errQuit is returned by quit and exit to end the shell.
@@ -32,6 +34,7 @@ type Shell struct {
 	pr     *printer
 	errw   io.Writer
 	colour bool
+	tty    bool // output goes to a terminal: bench shows a progress line
 	host   string
 	port   int
 	// bind is the default bind address for servers ("" is the
@@ -41,6 +44,7 @@ type Shell struct {
 	errexit bool
 	// width is the output's width in columns, 0 when not a terminal.
 	width func() int
+	keep  keepLimits // transcript bounds for new sessions (set log-lines, log-bytes)
 
 	// attach, set in interactive mode, gives the terminal to a session
 	// that reads standard input.
@@ -59,9 +63,10 @@ type Shell struct {
 	cmdCancel context.CancelFunc
 
 	mu       sync.Mutex
-	sessions []*Session // in start order
-	started  int        // sessions ever started, for colours
-	cmds     []record   // commands run so far, for save
+	sessions []*Session                         // in start order
+	started  int                                // sessions ever started, for colours
+	cmds     []record                           // commands run so far, for save
+	proxies  map[*netex.Example]*toxproxy.Proxy // running proxies, by session example
 }
 
 // record is a command the shell ran, when, and whether it worked.
@@ -75,7 +80,8 @@ type record struct {
 // otherwise at the points where a session's output is settled) and
 // reporting errors to errw.
 func newShell(out, errw io.Writer, live, colour bool) *Shell {
-	return &Shell{pr: newPrinter(out, live), errw: errw, colour: colour, host: netex.DefaultHost, port: netex.DefaultPort, begun: time.Now(), width: terminalWidth(out)}
+	return &Shell{pr: newPrinter(out, live), errw: errw, colour: colour, host: netex.DefaultHost, port: netex.DefaultPort,
+		keep: defaultKeep, begun: time.Now(), width: terminalWidth(out)}
 }
 
 // printf prints command output through the printer.
@@ -176,14 +182,14 @@ func (sh *Shell) startSession(name string, ex *netex.Example, cfg netex.Config) 
 // startRawSession starts ex as a session called name; raw, if not nil,
 // is the raw client or listener that ex runs. A session of that name
 // that has ended is replaced, transcript and all.
-func (sh *Shell) startRawSession(name string, ex *netex.Example, cfg netex.Config, raw *rawSession) (*Session, error) {
+func (sh *Shell) startRawSession(name string, ex *netex.Example, cfg netex.Config, raw *rawSession, opts ...func(*Session)) (*Session, error) {
 	old, err := sh.claimName(name)
 	if err != nil {
 		return nil, err
 	}
 	if old != nil {
 		old.flush()
-		sh.printf("(replacing ended session %s)\n", name)
+		sh.printf("(replacing ended session %s)\n", visible.String(name))
 	}
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -193,8 +199,11 @@ func (sh *Shell) startRawSession(name string, ex *netex.Example, cfg netex.Confi
 	} else {
 		c.DisableColor()
 	}
-	s := &Session{name: name, ex: ex, log: history.NewTranscript(history.DefaultTranscriptLines),
-		label: c.Sprint("[" + name + "]"), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{}), raw: raw}
+	s := &Session{name: name, ex: ex, log: history.NewTranscriptBounded(sh.keep.lines, sh.keep.bytes),
+		label: c.Sprint("[" + visible.String(name) + "]"), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{}), raw: raw}
+	for _, o := range opts {
+		o(s)
+	}
 	if ex.ReadsStdin {
 		s.stdin = netex.NewStdinPipe()
 		cfg.Stdin = s.stdin
@@ -283,9 +292,9 @@ func (sh *Shell) Close() {
 // unknownExample is the error for a name no example has.
 func unknownExample(name string) error {
 	if s := didYouMean(name, netex.Names()); s != "" {
-		return fmt.Errorf("unknown example %q%s examples: %s", name, s, exampleNames())
+		return fmt.Errorf("unknown example %s%s examples: %s", visible.Quote(name), s, exampleNames())
 	}
-	return fmt.Errorf("unknown example %q; examples: %s", name, exampleNames())
+	return fmt.Errorf("unknown example %s; examples: %s", visible.Quote(name), exampleNames())
 }
 
 // exampleNames lists the examples, for error messages.

@@ -2,6 +2,7 @@ package repl
 
 import (
 	"fmt"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"strconv"
 	"strings"
 )
@@ -28,7 +29,7 @@ func parseSize(s string) (int64, error) {
 	}
 	f, err := strconv.ParseFloat(up, 64)
 	if err != nil || f <= 0 || f*float64(mult) > 1<<50 {
-		return 0, fmt.Errorf("bad size %q: want e.g. 100KB, 64MiB or 1GiB", s)
+		return 0, fmt.Errorf("bad size %s: want e.g. 100KB, 64MiB or 1GiB", visible.Quote(s))
 	}
 	return int64(f * float64(mult)), nil
 }

@@ -9,8 +9,10 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
 )
 
@@ -45,7 +47,11 @@ type standaloneRun struct {
 // printed to stderr as the debugger's first line, with status 1. A bad
 // command line is one line on stderr, with status 2; -h prints the
 // usage on stdout, with status 0.
+//
+// Everything printed is made visible (package visible): lines are
+// printed whole, but no byte from a peer reaches the terminal raw.
 func Standalone(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	stdout, stderr = visible.NewWriter(stdout), visible.NewWriter(stderr)
 	run, err := parseStandalone(args, stderr)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -64,14 +70,15 @@ func Standalone(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // parseStandalone reads ionetsh run's arguments. The name may come
 // before, after or between the options. The flag package prints its own
-// errors to stderr, as one line; they come back as errReported.
+// errors to stderr, as one line (cut short if it quotes a long
+// argument); they come back as errReported.
 func parseStandalone(args []string, stderr io.Writer) (standaloneRun, error) {
 	args, exOpts, err := standaloneExampleFlags(args)
 	if err != nil {
 		return standaloneRun{}, err
 	}
 	fs := flag.NewFlagSet("ionetsh run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(shortLines{stderr})
 	fs.Usage = func() {}
 	host := fs.String("host", netex.DefaultHost, "the host a client connects to")
 	port := fs.String("port", strconv.Itoa(netex.DefaultPort), "the port to connect to or listen on")
@@ -117,11 +124,11 @@ func standaloneExample(names []string) (*netex.Example, error) {
 	case len(names) == 0:
 		return nil, fmt.Errorf("missing example name; valid names: %s", exampleNames())
 	case len(names) > 1:
-		return nil, fmt.Errorf("unexpected argument %q after %s", names[1], names[0])
+		return nil, fmt.Errorf("unexpected argument %s after %s", visible.Quote(names[1]), visible.Quote(names[0]))
 	}
 	ex, ok := netex.Lookup(names[0])
 	if !ok {
-		return nil, fmt.Errorf("unknown example %q; valid names: %s", names[0], exampleNames())
+		return nil, fmt.Errorf("unknown example %s; valid names: %s", visible.Quote(names[0]), exampleNames())
 	}
 	return ex, nil
 }
@@ -183,7 +190,9 @@ func runForeground(ctx context.Context, run standaloneRun, stdin io.Reader, stdo
 func reportResult(res netex.Result, stdout, stderr io.Writer) int {
 	switch {
 	case res.Err != nil:
-		fmt.Fprintln(stderr, netex.Unhandled(res.Err))
+		for _, l := range unhandledLines(res.Err) {
+			fmt.Fprintln(stderr, l)
+		}
 		var p *netex.PanicError
 		if errors.As(res.Err, &p) {
 			fmt.Fprint(stderr, p.Stack)
@@ -194,4 +203,22 @@ func reportResult(res netex.Result, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, res.Lisp())
 	return 0
+}
+
+// shortLines writes each line written to it cut to 200 bytes (see
+// visible.Cut), for messages that quote an argument of any length.
+type shortLines struct{ w io.Writer }
+
+func (s shortLines) Write(p []byte) (int, error) {
+	for _, l := range strings.SplitAfter(string(p), "\n") {
+		nl := strings.HasSuffix(l, "\n")
+		l = visible.Cut(strings.TrimSuffix(l, "\n"), 200)
+		if nl {
+			l += "\n"
+		}
+		if _, err := io.WriteString(s.w, l); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ionetsh/ionetsh/netex"
+	"github.com/ionetsh/ionetsh/netex/loadgen"
 )
 
 // standaloneTimeout bounds every wait in these tests.
@@ -27,6 +28,9 @@ const standaloneTimeout = 20 * time.Second
 var ionetshBin string
 
 func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == loadgen.ChildArg { // bench's load generator
+		os.Exit(loadgen.ChildMain(os.Stdin, os.Stdout, os.Stderr))
+	}
 	dir, err := os.MkdirTemp("", "ionetsh-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -2,6 +2,7 @@ package repl
 
 import (
 	"fmt"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"math"
 	"strconv"
 
@@ -37,12 +38,12 @@ func cmdTrace(sh *Shell, args []string) error {
 	}
 	on := len(o.pos) == 1 || o.pos[1] == "on"
 	if len(o.pos) == 2 && o.pos[1] != "on" && o.pos[1] != "off" {
-		return fmt.Errorf("trace takes on or off, not %q; %s", o.pos[1], usage)
+		return fmt.Errorf("trace takes on or off, not %s; %s", visible.Quote(o.pos[1]), usage)
 	}
 	opts := sockview.TraceOptions{Hex: hex, Max: 256}
 	if v, ok := o.vals["max"]; ok {
 		if opts.Max, err = strconv.Atoi(v); err != nil || opts.Max < 1 {
-			return fmt.Errorf("bad --max %q: want a positive number of bytes", v)
+			return fmt.Errorf("bad --max %s: want a positive number of bytes", visible.Quote(v))
 		}
 	}
 	if !on {

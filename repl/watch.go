@@ -3,6 +3,7 @@ package repl
 import (
 	"context"
 	"fmt"
+	"github.com/ionetsh/ionetsh/internal/visible"
 	"strconv"
 	"strings"
 	"time"
@@ -45,12 +46,12 @@ func parseWatch(args []string) (watchOptions, error) {
 	w.names = o.pos
 	if v, ok := o.vals["every"]; ok {
 		if w.every, err = time.ParseDuration(v); err != nil || w.every < 10*time.Millisecond {
-			return w, fmt.Errorf("bad interval %q: want a duration of at least 10ms, e.g. 500ms", v)
+			return w, fmt.Errorf("bad interval %s: want a duration of at least 10ms, e.g. 500ms", visible.Quote(v))
 		}
 	}
 	if v, ok := o.vals["count"]; ok {
 		if w.count, err = strconv.Atoi(v); err != nil || w.count < 1 {
-			return w, fmt.Errorf("bad count %q: want a positive number", v)
+			return w, fmt.Errorf("bad count %s: want a positive number", visible.Quote(v))
 		}
 	}
 	return w, nil

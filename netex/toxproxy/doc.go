@@ -1,0 +1,18 @@
+// Package toxproxy owns the shell's fault-injecting TCP proxy: it listens
+// on a port of its own, forwards each accepted connection to a target,
+// and passes the bytes of each direction through a chain of toxics that
+// can be added and removed while connections are live.
+//
+// The toxics, their names, parameters and default direction are those of
+// Shopify's toxiproxy (latency, bandwidth, slicer, reset_peer, timeout,
+// limit_data, slow_close), so that what a learner sees here carries over
+// to it. They are written here rather than imported: toxiproxy's toxics
+// package logs through a global zerolog logger and can only be run by
+// the link machinery of its root package, which brings in its HTTP API
+// and Prometheus metrics.
+//
+// Unlike toxiproxy, a half-close is passed on: end-of-file from one side
+// shuts down the write side towards the other, so half-closing clients
+// (ex5b) work through the proxy. A reset from either side is passed on
+// as a reset.
+package toxproxy
