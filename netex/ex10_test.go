@@ -52,7 +52,17 @@ func ex10Converse(t *testing.T, loop string, inline bool) {
 		mark = []string{"At the urgent mark in the stream from " + from + ".",
 			"Read the urgent byte 'X' from " + from + " inline; not echoed."}
 	}
-	matchLines(t, sout.Lines(), slices.Concat(beStreamPrologue(loop, port),
+	got := sout.Lines()
+	if inline {
+		// The event base may see the urgent pointer (EPOLLPRI) a moment
+		// before the byte is readable: the error handler then reports the
+		// exceptional condition first. Either is right; nothing else is.
+		early := "Exceptional condition on " + from + ": urgent data; it will be read inline at the mark."
+		if i := slices.Index(got, early); i >= 0 && i+1 < len(got) && got[i+1] == mark[0] {
+			got = slices.Delete(got, i, i+1)
+		}
+	}
+	matchLines(t, got, slices.Concat(beStreamPrologue(loop, port),
 		[]string{"Accepted a client from " + from, "Urgent data from " + from + " will be read " + mode + ".",
 			`Read 5 bytes from ` + from + `: "abc\r\n"`, "Wrote 5 bytes to " + from},
 		mark,
