@@ -20,10 +20,22 @@ import (
 func takeExampleFlags(ex *netex.Example, args []string) ([]string, netex.ExampleOptions, error) {
 	var opts netex.ExampleOptions
 	var rest []string
+	_, takesTargets := ex.FindFlag("target")
 	for i := 0; i < len(args); i++ {
-		key, val, hasVal := strings.Cut(strings.TrimPrefix(args[i], "--"), "=")
+		key, val, hasVal := optionWord(args[i])
 		f, ok := ex.FindFlag(key)
-		if !ok || !strings.HasPrefix(args[i], "--") {
+		if !ok && takesTargets && strings.HasPrefix(args[i], "::") {
+			// An IPv6 server such as ::1:9999, which would read as a
+			// Lisp keyword.
+			f, _ = ex.FindFlag("target")
+			ok, val, hasVal = true, args[i], true
+		}
+		if !ok && key != "" && !hasVal && i+1 < len(args) {
+			rest = append(rest, args[i], args[i+1]) // run's own option and its value
+			i++
+			continue
+		}
+		if !ok {
 			rest = append(rest, args[i])
 			continue
 		}
@@ -47,6 +59,18 @@ func takeExampleFlags(ex *netex.Example, args []string) ([]string, netex.Example
 	return rest, opts, nil
 }
 
+// optionWord reads w as an option, --key, --key=V or the Lisp keyword
+// :key, as parseOptions does; key is "" when w is not one.
+func optionWord(w string) (key, val string, hasVal bool) {
+	switch {
+	case strings.HasPrefix(w, "--") && len(w) > 2:
+		key, val, hasVal = strings.Cut(w[2:], "=")
+	case strings.HasPrefix(w, ":") && len(w) > 1:
+		key = w[1:]
+	}
+	return strings.ToLower(key), val, hasVal
+}
+
 // repeatedHostPort pairs up --host and --port given more than once
 // (one host with several ports, several hosts with one port, or as many
 // of each) into servers, appended to targets; given once each they are
@@ -54,8 +78,8 @@ func takeExampleFlags(ex *netex.Example, args []string) ([]string, netex.Example
 func repeatedHostPort(args, targets []string) ([]string, []string, error) {
 	var hosts, ports, rest []string
 	for i := 0; i < len(args); i++ {
-		key, val, hasVal := strings.Cut(strings.TrimPrefix(args[i], "--"), "=")
-		if !strings.HasPrefix(args[i], "--") || (key != "host" && key != "port") {
+		key, val, hasVal := optionWord(args[i])
+		if key != "host" && key != "port" {
 			rest = append(rest, args[i])
 			continue
 		}
@@ -198,8 +222,8 @@ func takeClientFlags(args []string) ([]string, netex.ExampleOptions, func(*netex
 	}
 	var given []string
 	for _, a := range args {
-		key, _, _ := strings.Cut(strings.TrimPrefix(a, "--"), "=")
-		if _, ok := all.FindFlag(key); ok && strings.HasPrefix(a, "--") {
+		key, _, _ := optionWord(a)
+		if _, ok := all.FindFlag(key); ok {
 			given = append(given, key)
 		}
 	}

@@ -55,10 +55,11 @@ func TestRunEx9ClientServers(t *testing.T) {
 		fmt.Sprintf("run ex9-client 127.0.0.1:%d [::1]:%d --name a", p9, p2), "wait a",
 		fmt.Sprintf("run ex9-client --host 127.0.0.1 --port %d --host ::1 --port %d --name b", p9, p2), "wait b",
 		fmt.Sprintf("run ex9-client --target 127.0.0.1:%d --target ::1:%d --name c", p9, p2), "wait c",
+		fmt.Sprintf("(run-ex9-client ::1:%d :name e)", p2), "wait e",
 		fmt.Sprintf("run ex9-client --host 127.0.0.1 --port %d --name d", p9), "wait d")
 	sh.settle()
 	for _, want := range []string{"[a] 2 of 2 servers answered.", "[b] 2 of 2 servers answered.", "[c] 2 of 2 servers answered.",
-		"[d] 1 of 1 servers answered.", fmt.Sprintf("[a] connect to ::1:%d: EINPROGRESS, #<active IPv6 stream socket", p2),
+		"[d] 1 of 1 servers answered.", "[e] 1 of 1 servers answered.", fmt.Sprintf("[a] connect to ::1:%d: EINPROGRESS, #<active IPv6 stream socket", p2),
 		fmt.Sprintf("[b] Connected to server 127.0.0.1:%d from", p9), "[c] => T", "[d] => T"} {
 		if !strings.Contains(out.String(), want+"") {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
