@@ -36,6 +36,8 @@ type Config struct {
 	Family Family
 	Out    io.Writer  // receives whole lines, one or more per Write
 	Stdin  LineSource // nil means standard input is at end-of-file
+	// Opts are the options of the examples beyond the tutorial.
+	Opts ExampleOptions
 }
 
 // Result is how a Run ended.
@@ -93,7 +95,7 @@ func Start(ctx context.Context, ex *Example, cfg Config) (*Run, error) {
 		cfg.Out = io.Discard
 	}
 	r := &Run{ex: ex, out: cfg.Out, started: time.Now(), listenCh: make(chan struct{}), done: make(chan struct{})}
-	r.env = &Env{Host: cfg.Host, Port: cfg.Port, Bind: bind, Family: cfg.Family, Stdin: cfg.Stdin, run: r}
+	r.env = &Env{Host: cfg.Host, Port: cfg.Port, Bind: bind, Family: cfg.Family, Stdin: cfg.Stdin, Opts: cfg.Opts, run: r}
 	var val bool
 	var err error
 	r.main = r.env.start("run-"+ex.Name, ctx, func(t *Thread) {

@@ -25,7 +25,7 @@ usage:
   ionetsh run EXAMPLE [--host H] [--port P] [--bind ADDR]
                                      run one example in the foreground
   ionetsh help [COMMAND]             the shell's commands, or one of them
-  ionetsh examples                   the fourteen examples
+  ionetsh examples                   the examples, the tutorial's and beyond
   ionetsh explain EXAMPLE            what an example shows
   ionetsh completion bash|zsh|fish   print a shell completion script
 `

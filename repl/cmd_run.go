@@ -11,16 +11,29 @@ import (
 )
 
 func cmdRun(sh *Shell, args []string) error {
+	var exOpts netex.ExampleOptions
+	if len(args) > 0 {
+		if ex, ok := netex.Lookup(args[0]); ok {
+			rest, opts, err := takeExampleFlags(ex, args[1:])
+			if err != nil {
+				return err
+			}
+			args, exOpts = append([]string{args[0]}, rest...), opts
+		}
+	}
 	o, err := parseOptions(args, "name", "host", "port", "bind")
 	if err != nil {
 		return err
 	}
-	if len(o.pos) != 1 {
+	if len(o.pos) < 1 {
 		return fmt.Errorf("usage: run EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]")
 	}
 	ex, ok := netex.Lookup(o.pos[0])
 	if !ok {
 		return unknownExample(o.pos[0])
+	}
+	if err := positionalTargets(ex, o.pos[1:], &exOpts); err != nil {
+		return err
 	}
 	if err := roleOptions(o, ex); err != nil {
 		return err
@@ -29,6 +42,7 @@ func cmdRun(sh *Shell, args []string) error {
 	if err != nil {
 		return err
 	}
+	cfg.Opts = exOpts
 	name := o.vals["name"]
 	if name == "" {
 		name = sh.defaultName(ex.Name)
@@ -104,6 +118,10 @@ func (sh *Shell) afterStart(s *Session) error {
 func cmdConnect(sh *Shell, args []string) error {
 	args, detach := takeFlag(args, "--detach")
 	args, raw := takeFlag(args, "--raw")
+	args, exOpts, takesAll, err := takeClientFlags(args)
+	if err != nil {
+		return err
+	}
 	o, err := parseOptions(args, "name", "count")
 	if err != nil {
 		return err
@@ -116,6 +134,9 @@ func cmdConnect(sh *Shell, args []string) error {
 		if err != nil {
 			return err
 		}
+		if err := takesAll(rawClientExample(nil)); err != nil {
+			return err
+		}
 		return sh.startClients(o, detach, rawClientExample(nil), cfg, rawDisplay(raw))
 	}
 	srv, err := sh.liveSession(o.pos[0])
@@ -126,11 +147,14 @@ func cmdConnect(sh *Shell, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := takesAll(client); err != nil {
+		return err
+	}
 	host, port, err := sh.serverAddr(srv)
 	if err != nil {
 		return err
 	}
-	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: port}, rawDisplay(raw))
+	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: port, Opts: exOpts}, rawDisplay(raw))
 }
 
 // rawTarget reads connect's words as an address when they name no

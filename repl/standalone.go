@@ -73,6 +73,10 @@ func Standalone(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // errors to stderr, as one line (cut short if it quotes a long
 // argument); they come back as errReported.
 func parseStandalone(args []string, stderr io.Writer) (standaloneRun, error) {
+	args, exOpts, err := standaloneExampleFlags(args)
+	if err != nil {
+		return standaloneRun{}, err
+	}
 	fs := flag.NewFlagSet("ionetsh run", flag.ContinueOnError)
 	fs.SetOutput(shortLines{stderr})
 	fs.Usage = func() {}
@@ -91,14 +95,26 @@ func parseStandalone(args []string, stderr io.Writer) (standaloneRun, error) {
 		}
 		names, args = append(names, fs.Arg(0)), fs.Args()[1:]
 	}
+	var targets []string
+	if len(names) > 1 {
+		if ex, ok := netex.Lookup(names[0]); ok {
+			if _, takes := ex.FindFlag("target"); takes {
+				names, targets = names[:1], names[1:]
+			}
+		}
+	}
 	ex, err := standaloneExample(names)
 	if err != nil {
+		return standaloneRun{}, err
+	}
+	if err := positionalTargets(ex, targets, &exOpts); err != nil {
 		return standaloneRun{}, err
 	}
 	if err := checkRoleOptions(fs, ex); err != nil {
 		return standaloneRun{}, err
 	}
 	cfg, err := standaloneConfig(ex, *host, *port, *bind)
+	cfg.Opts = exOpts
 	return standaloneRun{ex: ex, cfg: cfg}, err
 }
 

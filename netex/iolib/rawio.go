@@ -9,10 +9,16 @@ import "golang.org/x/sys/unix"
 // EWOULDBLOCK condition when nothing is ready and END-OF-FILE on a read
 // of 0 bytes.
 func (s *Socket) ReceiveInto(buf []byte) (int, error) {
+	return s.receive(buf, func(fd int) (int, error) { return unix.Read(fd, buf) })
+}
+
+// receive makes one nonblocking read with read, which reads into buf,
+// and signals the raw API's conditions.
+func (s *Socket) receive(buf []byte, read func(fd int) (int, error)) (int, error) {
 	var n int
 	var serr error
 	err := s.rc.Read(func(fd uintptr) bool {
-		n, serr = retryEINTR(func() (int, error) { return unix.Read(int(fd), buf) })
+		n, serr = retryEINTR(func() (int, error) { return read(int(fd)) })
 		return true
 	})
 	switch {

@@ -168,6 +168,12 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 	if serr != nil {
 		return nil, condErr(serr, s.fd)
 	}
+	return s.accepted(nfd, peer)
+}
+
+// accepted wraps the fd accept returned as a connected socket that knows
+// its peer as accept gave it.
+func (s *Socket) accepted(nfd int, peer unix.Sockaddr) (*Socket, error) {
 	c, err := newSocket(s.owner, nfd, Options{Family: s.family}, stConnected)
 	if err != nil {
 		unix.Close(nfd)

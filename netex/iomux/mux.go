@@ -119,6 +119,9 @@ func epollMask(h *[3]Handler) uint32 {
 	if h[Write] != nil {
 		m |= unix.EPOLLOUT
 	}
+	if h[Error] != nil {
+		m |= unix.EPOLLPRI // an exceptional condition: TCP urgent data
+	}
 	return m
 }
 
