@@ -2,15 +2,11 @@ package netex
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"fmt"
-	"io"
 	"net"
 	"os"
 	"sync"
 	"testing"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -22,11 +18,10 @@ import (
 // them is measured, as it is when ionetsh run prints to a terminal or a
 // file.
 //
-// The load (the clients) runs in the benchmark's own process, so
-// cpu-µs/op, the process's CPU time (getrusage) over the measured loop per
-// operation, holds the clients' share too: the same for every server, it
-// narrows the ratios between them. allocs/op likewise counts the
-// clients' allocations, which are none.
+// The load (the clients) runs in a child process, the test binary run
+// again (see bench_load_test.go), so that cpu-µs/op, this process's CPU
+// time (getrusage) over the measured loop per operation, and allocs/op
+// are the server's alone, as bench's own figures are.
 //
 //	go test -run '^$' -bench 'Echo|Batch' -benchtime 2s ./netex
 
@@ -42,7 +37,7 @@ const benchLine = 32
 func BenchmarkEcho(b *testing.B) {
 	for _, name := range []string{"go-net", "ex5-server", "ex7-server", "ex8-server"} {
 		b.Run(name+"/clients=50", func(b *testing.B) {
-			benchEcho(b, benchServer(b, name), 50)
+			measureLoad(b, benchServer(b, name), "echo", 50, "roundtrips")
 		})
 	}
 }
@@ -53,7 +48,7 @@ func BenchmarkEcho(b *testing.B) {
 func BenchmarkBatch(b *testing.B) {
 	for _, name := range []string{"go-net", "ex7-server", "ex8-server"} {
 		b.Run(name+"/clients=10", func(b *testing.B) {
-			benchBatch(b, benchServer(b, name), 10)
+			measureLoad(b, benchServer(b, name), "batch", 10, "lines")
 		})
 	}
 }
@@ -126,131 +121,20 @@ func listenBacklog(b *testing.B, backlog int) net.Listener {
 	return l
 }
 
-// baselineEcho echoes c's lines until c ends.
+// baselineEcho echoes c's lines until c ends, flushing whenever it has
+// read all that had arrived.
 func baselineEcho(c net.Conn) {
 	defer c.Close()
 	r, w := bufio.NewReader(c), bufio.NewWriter(c)
 	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
+		line, err := r.ReadSlice('\n')
+		if err != nil && err != bufio.ErrBufferFull {
+			w.Flush()
 			return
 		}
-		w.WriteString(line)
-		if w.Flush() != nil {
+		w.Write(line)
+		if r.Buffered() == 0 && w.Flush() != nil {
 			return
 		}
 	}
-}
-
-// benchDial makes n connections to addr, closed when the benchmark ends.
-func benchDial(b *testing.B, addr string, n int) []*net.TCPConn {
-	conns := make([]*net.TCPConn, n)
-	for i := range conns {
-		c, err := net.DialTimeout("tcp4", addr, testTimeout)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { c.Close() })
-		conns[i] = c.(*net.TCPConn)
-	}
-	return conns
-}
-
-// measure runs the clients' work, each client i doing share(i) of b.N
-// operations, and reports the rate as unit per second, the process's CPU
-// time per operation and the allocations.
-func measure(b *testing.B, clients int, unit string, work func(i, n int) error) {
-	errs := make(chan error, clients)
-	b.ReportAllocs()
-	cpu0 := processCPU(b)
-	b.ResetTimer()
-	var wg sync.WaitGroup
-	for i := range clients {
-		n := b.N / clients
-		if i < b.N%clients {
-			n++
-		}
-		wg.Go(func() { errs <- work(i, n) })
-	}
-	wg.Wait()
-	b.StopTimer()
-	cpu := processCPU(b) - cpu0
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), unit+"/s")
-	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
-}
-
-// processCPU returns the user and system CPU time the process has used.
-func processCPU(b *testing.B) time.Duration {
-	var ru unix.Rusage
-	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// benchLineFor returns client i's 32-byte line.
-func benchLineFor(i int) []byte {
-	line := fmt.Appendf(nil, "client %03d %*s\r\n", i, benchLine-len("client 000 \r\n"), "x")
-	if len(line) != benchLine {
-		panic(fmt.Sprintf("line %q is not %d bytes", line, benchLine))
-	}
-	return line
-}
-
-// benchEcho runs b.N round trips across clients connections to addr: a
-// client writes its line and reads it back before the next.
-func benchEcho(b *testing.B, addr string, clients int) {
-	conns := benchDial(b, addr, clients)
-	measure(b, clients, "roundtrips", func(i, n int) error {
-		c, line, echo := conns[i], benchLineFor(i), make([]byte, benchLine)
-		c.SetDeadline(time.Now().Add(time.Minute))
-		for k := range n {
-			if _, err := c.Write(line); err != nil {
-				return err
-			}
-			if _, err := io.ReadFull(c, echo); err != nil {
-				return fmt.Errorf("client %d, round trip %d: %w", i, k, err)
-			}
-			if !bytes.Equal(echo, line) {
-				return fmt.Errorf("client %d sent %q, got back %q", i, line, echo)
-			}
-		}
-		return nil
-	})
-}
-
-// benchBatch has each of clients connections send its share of b.N lines
-// while reading the echoes, then half-close and read to the end.
-func benchBatch(b *testing.B, addr string, clients int) {
-	conns := benchDial(b, addr, clients)
-	measure(b, clients, "lines", func(i, n int) error {
-		c, line := conns[i], benchLineFor(i)
-		c.SetDeadline(time.Now().Add(5 * time.Minute))
-		werr := make(chan error, 1)
-		go func() {
-			w := bufio.NewWriterSize(c, 64<<10)
-			for range n {
-				w.Write(line)
-			}
-			err := w.Flush()
-			if err == nil {
-				err = c.CloseWrite()
-			}
-			werr <- err
-		}()
-		got, err := io.Copy(io.Discard, c)
-		if err == nil && got != int64(n*benchLine) {
-			err = fmt.Errorf("client %d got %d bytes back, sent %d", i, got, n*benchLine)
-		}
-		if e := <-werr; err == nil {
-			err = e
-		}
-		return err
-	})
 }
