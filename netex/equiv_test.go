@@ -2,6 +2,7 @@ package netex
 
 import (
 	"bufio"
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -54,7 +55,7 @@ func TestOutputEquivalence(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got != string(want) {
-				t.Fatalf("%s printed differently from %s:\n--- got\n%s--- want\n%s", server, path, got, want)
+				t.Fatalf("%s printed differently from %s:\n%s", server, path, firstDifference(got, string(want)))
 			}
 		})
 	}
@@ -63,7 +64,7 @@ func TestOutputEquivalence(t *testing.T) {
 // equivScenario runs the script against server and returns every line it
 // printed, with the clients it used.
 func equivScenario(t *testing.T, server string) ([]string, []*equivClient) {
-	r, out, port := startServer(t, server)
+	_, out, port, finish := startServerPiped(t, server)
 	dial := func(name string) *equivClient {
 		c, rd, addr := muxDial(t, port)
 		ec := &equivClient{name: name, c: c, r: rd, addr: addr}
@@ -88,8 +89,55 @@ func equivScenario(t *testing.T, server string) ([]string, []*equivClient) {
 	}
 	equivGoodbye(t, server, b)
 	out.waitFor(t, "Closing .*"+regexp.QuoteMeta(b.addr))
-	mxStop(t, r)
-	return out.Lines(), clients
+	return finish(), clients
+}
+
+// startServerPiped runs a server as startServer does, but with its Out a
+// pipe, a real file as ionetsh run's stdout is, whose lines are collected.
+// The returned function stops the server and returns every line.
+func startServerPiped(t *testing.T, name string) (*Run, *output, int, func() []string) {
+	t.Helper()
+	ex, ok := Lookup(name)
+	if !ok {
+		t.Fatalf("no example %q", name)
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := newOutput()
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		defer pr.Close()
+		lines := bufio.NewReader(pr)
+		for {
+			line, err := lines.ReadBytes('\n')
+			if len(line) > 0 {
+				out.Write(line)
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	r, err := Start(context.Background(), ex, Config{Port: 0, Bind: "127.0.0.1", Out: pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	finish := sync.OnceValue(func() []string {
+		r.Stop()
+		pw.Close()
+		<-copied
+		return out.Lines()
+	})
+	t.Cleanup(func() { finish() })
+	<-r.Listening()
+	a, ok := r.Addr()
+	if !ok {
+		t.Fatalf("%s ended without listening: %v", name, r.Result())
+	}
+	return r, out, int(a.Port()), finish
 }
 
 // equivBatch sends n lines in one write and reads their echoes.
@@ -199,4 +247,16 @@ func equivKind(l string) int {
 		return 2
 	}
 	return 0
+}
+
+// firstDifference shows where got and want part, with some context.
+func firstDifference(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	i := 0
+	for i < len(g) && i < len(w) && g[i] == w[i] {
+		i++
+	}
+	from := max(0, i-5)
+	return fmt.Sprintf("line %d\n--- got\n%s\n--- want\n%s", i+1,
+		strings.Join(g[from:min(len(g), i+5)], "\n"), strings.Join(w[from:min(len(w), i+5)], "\n"))
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -66,6 +67,7 @@ type Run struct {
 
 	outMu sync.Mutex
 	out   io.Writer
+	batch *outBatch // for an *os.File out; nil otherwise
 
 	mu       sync.Mutex
 	addr     netip.AddrPort
@@ -95,6 +97,9 @@ func Start(ctx context.Context, ex *Example, cfg Config) (*Run, error) {
 		cfg.Out = io.Discard
 	}
 	r := &Run{ex: ex, out: cfg.Out, started: time.Now(), listenCh: make(chan struct{}), done: make(chan struct{})}
+	if f, ok := cfg.Out.(*os.File); ok {
+		r.batch = newOutBatch(f)
+	}
 	r.env = &Env{Host: cfg.Host, Port: cfg.Port, Bind: bind, Family: cfg.Family, Stdin: cfg.Stdin, Opts: cfg.Opts, run: r}
 	var val bool
 	var err error
@@ -117,6 +122,9 @@ func Start(ctx context.Context, ex *Example, cfg Config) (*Run, error) {
 		r.res = Result{Value: val, Err: err, Stopped: stopped}
 		r.mu.Unlock()
 		r.markListening(netip.AddrPort{}, false)
+		if r.batch != nil {
+			r.batch.close()
+		}
 		close(r.done)
 	}()
 	return r, nil
@@ -158,13 +166,19 @@ func (r *Run) Addr() (netip.AddrPort, bool) {
 
 func (r *Run) markListening(a netip.AddrPort, ok bool) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.listened {
+		r.mu.Unlock()
 		return
 	}
 	r.listened = true
 	if ok {
 		r.addr = a
+	}
+	r.mu.Unlock()
+	if r.batch != nil {
+		// What the server has printed so far is out before anyone
+		// learns that it listens, as when every line was written at once.
+		r.batch.sync()
 	}
 	close(r.listenCh)
 }
@@ -176,8 +190,14 @@ type ThreadWriter interface {
 	WriteThread(seq int, p []byte)
 }
 
-// emit sends whole lines to the caller's writer, one Write at a time.
+// emit sends whole lines to the caller's writer. A file gets them
+// through the Run's batch (see outBatch); any other writer one Write (or
+// WriteThread) at a time, at once.
 func (r *Run) emit(seq int, p []byte) {
+	if r.batch != nil {
+		r.batch.add(p)
+		return
+	}
 	r.outMu.Lock()
 	defer r.outMu.Unlock()
 	if tw, ok := r.out.(ThreadWriter); ok {
