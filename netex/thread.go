@@ -34,6 +34,7 @@ type Thread struct {
 	done   chan struct{}
 	out    *lineWriter
 	wait   atomic.Pointer[waitState] // what the thread is blocked on
+	unwait func()                    // clears wait
 }
 
 // Printf prints to the thread's output.
@@ -79,6 +80,7 @@ func (t *Thread) Destroy() {
 func (e *Env) start(name string, parent context.Context, body func(t *Thread)) *Thread {
 	ctx, cancel := context.WithCancel(parent)
 	t := &Thread{Env: e, name: strings.ToUpper(name), id: e.nextID(), cancel: cancel, done: make(chan struct{})}
+	t.unwait = func() { t.wait.Store(nil) }
 	t.Ctx = iolib.WithWaiter(ctx, (*threadWaiter)(t))
 	t.out = &lineWriter{emit: func(p []byte) { e.run.emit(t.seq, p) }}
 	t.Out = t.out
