@@ -8,7 +8,9 @@ import (
 // ioBufferMaker is make-exN-io-buffer: given a freshly accepted client, it
 // returns the read and the write handler of that client's io-buffer. Both
 // are registered as soon as they are made, as in the Lisp, where asking
-// the io-buffer for a handler marks it registered.
+// the io-buffer for a handler marks it registered; a nil write handler is
+// not registered (ex7 and ex8 register for writability only once a send
+// falls short).
 type ioBufferMaker func(c *muxClient) (read, write Handler)
 
 // muxServer is the skeleton ex7-server and ex8-server share: the event
@@ -103,6 +105,9 @@ func (m *muxServer) listenerHandler(server *Socket) Handler {
 		read, write := m.newBuffer(c)
 		if err := c.setHandler(Read, read); err != nil {
 			return err
+		}
+		if write == nil {
+			return nil
 		}
 		return c.setHandler(Write, write)
 	}

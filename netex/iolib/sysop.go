@@ -92,3 +92,21 @@ func (s *Socket) initOps() {
 	s.wop.s = s
 	s.wop.fn = s.wop.do
 }
+
+// TrySend sends what the socket takes of p now, without waiting, and
+// returns how much that was: 0, and no error, when the send buffer is
+// full. It is the stream API's send, not the raw one: a peer that has
+// gone is HANGUP, a reset CONNECTION-RESET. It bypasses the line writer,
+// which must hold nothing (use it instead of WriteLine, not with it).
+func (s *Socket) TrySend(p []byte) (int, error) {
+	n, serr, err := s.wop.write(p, false)
+	switch {
+	case err != nil:
+		return 0, s.interrupted()
+	case serr == unix.EAGAIN:
+		return 0, nil
+	case serr != nil:
+		return 0, condErr(serr, s.fd)
+	}
+	return n, nil
+}
