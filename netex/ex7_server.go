@@ -50,7 +50,7 @@ func (b *ex7Buffer) readALine(int, Event, Exception) error {
 		if err != nil {
 			return b.readFailed(err)
 		}
-		b.c.printf("Read from %s: %s\n", b.c.who, line)
+		b.c.srv.t.printLine("Read from ", b.c.who, ": ", line)
 		b.queue.push(line)
 		b.c.sock.ReportAppBuf(b.queue.bytes)
 		if b.queue.bytes >= ex7MaxBytes {
@@ -159,7 +159,7 @@ func (b *ex7Buffer) popSent() {
 		line := b.queue.pop()
 		b.acked, b.sending = end, b.sending-1
 		b.c.sock.ReportAppBuf(b.queue.bytes)
-		b.c.printf("Wrote to %s: %s\n", b.c.who, line)
+		b.c.srv.t.printLine("Wrote to ", b.c.who, ": ", line)
 	}
 }
 

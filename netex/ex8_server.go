@@ -44,7 +44,7 @@ func (b *ex8Buffer) readSomeBytes(int, Event, Exception) error {
 		if err != nil {
 			return b.readFailed(err)
 		}
-		b.c.printf("Read %d bytes from %s\n", n, b.c.who)
+		b.c.srv.t.printCount("Read ", n, " bytes from ", b.c.who)
 		b.r += n
 		b.c.sock.ReportAppBuf(b.r - b.w)
 	}
@@ -94,7 +94,7 @@ func (b *ex8Buffer) writeSomeBytes(int, Event, Exception) error {
 		if err != nil {
 			return b.writeFailed(err)
 		}
-		b.c.printf("Wrote %d bytes to %s\n", n, b.c.who)
+		b.c.srv.t.printCount("Wrote ", n, " bytes to ", b.c.who)
 		b.w += n
 		b.r = copy(b.buf, b.buf[b.w:b.r])
 		b.w = 0
