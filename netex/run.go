@@ -12,10 +12,13 @@ import (
 	"time"
 )
 
-// DefaultHost and DefaultPort are the tutorial's *host* and *port*.
+// DefaultHost and DefaultPort are the tutorial's *host* and *port*;
+// DefaultBacklog is the listen backlog its servers use, small enough that
+// clients queue up and are refused, which is one of its lessons.
 const (
-	DefaultHost = "localhost"
-	DefaultPort = 9999
+	DefaultHost    = "localhost"
+	DefaultPort    = 9999
+	DefaultBacklog = 5
 )
 
 // LineSource is an example's standard input. ReadLine returns io.EOF at
@@ -39,6 +42,9 @@ type Config struct {
 	Stdin  LineSource // nil means standard input is at end-of-file
 	// Opts are the options of the examples beyond the tutorial.
 	Opts ExampleOptions
+	// Backlog is a server's listen backlog; 0 means DefaultBacklog, the
+	// tutorial's 5.
+	Backlog int
 }
 
 // Result is how a Run ended.
@@ -100,7 +106,10 @@ func Start(ctx context.Context, ex *Example, cfg Config) (*Run, error) {
 	if f, ok := cfg.Out.(*os.File); ok {
 		r.batch = newOutBatch(f)
 	}
-	r.env = &Env{Host: cfg.Host, Port: cfg.Port, Bind: bind, Family: cfg.Family, Stdin: cfg.Stdin, Opts: cfg.Opts, run: r}
+	if cfg.Backlog <= 0 {
+		cfg.Backlog = DefaultBacklog
+	}
+	r.env = &Env{Host: cfg.Host, Port: cfg.Port, Bind: bind, Family: cfg.Family, Backlog: cfg.Backlog, Stdin: cfg.Stdin, Opts: cfg.Opts, run: r}
 	var val bool
 	var err error
 	r.main = r.env.start("run-"+ex.Name, ctx, func(t *Thread) {
