@@ -21,12 +21,12 @@ func cmdRun(sh *Shell, args []string) error {
 			args, exOpts = append([]string{args[0]}, rest...), opts
 		}
 	}
-	o, err := parseOptions(args, "name", "host", "port", "bind")
+	o, err := parseOptions(args, "name", "host", "port", "bind", "backlog")
 	if err != nil {
 		return err
 	}
 	if len(o.pos) < 1 {
-		return fmt.Errorf("usage: run EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]")
+		return fmt.Errorf("usage: run EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR] [--backlog N]")
 	}
 	ex, ok := netex.Lookup(o.pos[0])
 	if !ok {
@@ -63,13 +63,23 @@ func roleOptions(o options, ex *netex.Example) error {
 	if _, ok := o.vals["host"]; ok && ex.Role == netex.Server {
 		return fmt.Errorf("--host is for clients; %s is a server (use --bind)", ex.Name)
 	}
+	if _, ok := o.vals["backlog"]; ok && ex.Role == netex.Client {
+		return fmt.Errorf("--backlog is for servers; %s is a client", ex.Name)
+	}
 	return nil
 }
 
 // config builds an example's configuration from the shell's defaults and
 // a command's options.
 func (sh *Shell) config(o options, server bool) (netex.Config, error) {
-	cfg := netex.Config{Host: sh.host, Port: sh.port, Bind: o.vals["bind"]}
+	cfg := netex.Config{Host: sh.host, Port: sh.port, Bind: o.vals["bind"], Backlog: sh.backlog}
+	if b, ok := o.vals["backlog"]; ok {
+		n, err := parseBacklog(b)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Backlog = n
+	}
 	if _, ok := o.vals["bind"]; !ok && server {
 		cfg.Bind = sh.bind
 	}

@@ -35,18 +35,19 @@ type Option struct {
 
 // Options shared by run and connect.
 var (
-	optName = Option{Name: "--name N", Default: "the example's name; NAME-2, NAME-3... while that one is live", Help: "the session's name: one word of letters, digits, - _ . /"}
-	optHost = Option{Name: "--host H", Default: "localhost, or what set host says", Help: "clients: the host to connect to"}
-	optPort = Option{Name: "--port P", Default: "9999, or what set port says", Help: "the port to listen on (0: any free one) or connect to"}
-	optBind = Option{Name: "--bind ADDR", Default: "0.0.0.0, or what set bind says", Help: "servers: the address to bind; a name such as localhost is resolved"}
-	optWait = Option{Name: "TIMEOUT", Default: "10s", Help: "how long to wait; seconds (5) or a duration (500ms)"}
+	optName    = Option{Name: "--name N", Default: "the example's name; NAME-2, NAME-3... while that one is live", Help: "the session's name: one word of letters, digits, - _ . /"}
+	optHost    = Option{Name: "--host H", Default: "localhost, or what set host says", Help: "clients: the host to connect to"}
+	optPort    = Option{Name: "--port P", Default: "9999, or what set port says", Help: "the port to listen on (0: any free one) or connect to"}
+	optBind    = Option{Name: "--bind ADDR", Default: "0.0.0.0, or what set bind says", Help: "servers: the address to bind; a name such as localhost is resolved"}
+	optBacklog = Option{Name: "--backlog N", Default: "5 (the tutorial's), or what set backlog says", Help: "servers: the listen backlog; a large one for comparisons under load"}
+	optWait    = Option{Name: "TIMEOUT", Default: "10s", Help: "how long to wait; seconds (5) or a duration (500ms)"}
 )
 
 // commands returns the command table, in the order help lists it.
 func commands() []Command {
 	return []Command{
-		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]", Summary: "start a session running an example; for a server, return once it listens",
-			Options:  []Option{optName, optHost, optPort, optBind},
+		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR] [--backlog N]", Summary: "start a session running an example; for a server, return once it listens",
+			Options:  []Option{optName, optHost, optPort, optBind, optBacklog},
 			Examples: []string{"run ex4-server --port 0 --bind 127.0.0.1", "run ex1-client --port 9999 --name c1"},
 			Details:  "The tutorial's forms work too: run ex4-server :port 9999, and (run-ex4-server :port 9999). A name an ended session had is taken again, replacing it. " + beyondRunHelp(),
 			Run:      cmdRun, Complete: completeRun},
