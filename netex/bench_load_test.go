@@ -22,15 +22,22 @@ import (
 // input, runs, and says "done" (or "error: ..."). The parent measures its
 // own CPU time and allocations between "go" and "done".
 
-// benchLoadEnv carries the child's task: MODE ADDR CLIENTS OPS.
+// benchLoadEnv carries the child's task: MODE ADDR CLIENTS OPS IDLE.
 const benchLoadEnv = "NETEX_BENCH_LOAD"
 
 // measureLoad runs a child doing b.N operations of mode (echo or batch)
 // over clients connections to addr, and reports the rate as unit per
 // second, this process's CPU time per operation and its allocations.
 func measureLoad(b *testing.B, addr, mode string, clients int, unit string) {
+	measureIdleLoad(b, addr, mode, clients, unit, 0, nil)
+}
+
+// measureIdleLoad is measureLoad with idle connections opened first and
+// held during the run. Once the child has made them all, ready (if not
+// nil) is called before the measured loop.
+func measureIdleLoad(b *testing.B, addr, mode string, clients int, unit string, idle int, ready func()) {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchLoadChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %s %d %d", benchLoadEnv, mode, addr, clients, b.N))
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %s %d %d %d", benchLoadEnv, mode, addr, clients, b.N, idle))
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		b.Fatal(err)
@@ -52,6 +59,9 @@ func measureLoad(b *testing.B, addr, mode string, clients int, unit string) {
 		}
 	}
 	expect("ready")
+	if ready != nil {
+		ready()
+	}
 	b.ReportAllocs()
 	cpu0 := processCPU(b)
 	b.ResetTimer()
@@ -80,19 +90,26 @@ func TestBenchLoadChild(t *testing.T) {
 		return
 	}
 	var mode, addr string
-	var clients, ops int
-	if _, err := fmt.Sscan(task, &mode, &addr, &clients, &ops); err != nil {
+	var clients, ops, idle int
+	if _, err := fmt.Sscan(task, &mode, &addr, &clients, &ops, &idle); err != nil {
 		t.Fatal(err)
 	}
-	if err := runLoad(mode, addr, clients, ops, os.Stdin, os.Stdout); err != nil {
+	if err := runLoad(mode, addr, clients, ops, idle, os.Stdin, os.Stdout); err != nil {
 		fmt.Printf("error: %v\n", err)
 		t.Fatal(err)
 	}
 }
 
-// runLoad is the child's work: dial, say ready, wait for go, run the
-// clients, say done.
-func runLoad(mode, addr string, clients, ops int, in io.Reader, out io.Writer) error {
+// runLoad is the child's work: dial (the idle connections first), say
+// ready, wait for go, run the clients, say done.
+func runLoad(mode, addr string, clients, ops, idle int, in io.Reader, out io.Writer) error {
+	for range idle {
+		c, err := net.DialTimeout("tcp4", addr, testTimeout)
+		if err != nil {
+			return fmt.Errorf("idle connection: %w", err)
+		}
+		defer c.Close()
+	}
 	conns := make([]*net.TCPConn, clients)
 	for i := range conns {
 		c, err := net.DialTimeout("tcp4", addr, testTimeout)

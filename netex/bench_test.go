@@ -3,10 +3,15 @@ package netex
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net"
 	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -53,12 +58,71 @@ func BenchmarkBatch(b *testing.B) {
 	}
 }
 
+// idleBacklog is the backlog of BenchmarkIdle's server: with the
+// tutorial's 5, accepting 10,000 connections dialled one after another
+// takes minutes of SYN retransmissions, the lesson of the backlog.
+const idleBacklog = 4096
+
+// BenchmarkIdle measures ex8-server's echo round trips from 50 clients
+// with and without 10,000 idle connections held open (C10K), and the
+// resident memory each connection costs it (rss-B/conn: the growth of
+// this process's VmRSS from before the connections to once the server
+// has accepted them all, after a GC, per connection).
+func BenchmarkIdle(b *testing.B) {
+	for _, idle := range []int{0, 10000} {
+		b.Run(fmt.Sprintf("ex8-server/idle=%d/clients=50", idle), func(b *testing.B) {
+			r, addr := benchRun(b, "ex8-server", idleBacklog)
+			rss0 := residentBytes(b)
+			var perConn float64
+			measureIdleLoad(b, addr, "echo", 50, "roundtrips", idle, func() {
+				deadline := time.Now().Add(time.Minute)
+				for r.Conns() < idle+50 && time.Now().Before(deadline) {
+					time.Sleep(10 * time.Millisecond)
+				}
+				if n := r.Conns(); n < idle+50 {
+					b.Fatalf("the server accepted %d connections of %d", n, idle+50)
+				}
+				perConn = float64(residentBytes(b)-rss0) / float64(idle+50)
+			})
+			b.ReportMetric(perConn, "rss-B/conn")
+		})
+	}
+}
+
+// residentBytes returns the process's resident set size after a GC that
+// returns freed memory to the system.
+func residentBytes(b *testing.B) int64 {
+	debug.FreeOSMemory()
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "VmRSS:" {
+			kb, err := strconv.ParseInt(f[1], 10, 64)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	b.Fatal("no VmRSS in /proc/self/status")
+	return 0
+}
+
 // benchServer starts the named server (go-net for the baseline) on a
 // loopback port for the benchmark and returns its address.
 func benchServer(b *testing.B, name string) string {
 	if name == "go-net" {
 		return startGoEcho(b)
 	}
+	_, addr := benchRun(b, name, 0)
+	return addr
+}
+
+// benchRun starts the named example server for the benchmark, with the
+// given backlog (0: the tutorial's 5), and returns its Run and address.
+func benchRun(b *testing.B, name string, backlog int) (*Run, string) {
 	ex, ok := Lookup(name)
 	if !ok {
 		b.Fatalf("no example %q", name)
@@ -67,7 +131,9 @@ func benchServer(b *testing.B, name string) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r, err := Start(context.Background(), ex, Config{Port: 0, Bind: "127.0.0.1", Out: devnull})
+	cfg := Config{Port: 0, Bind: "127.0.0.1", Out: devnull}
+	setBacklog(&cfg, backlog)
+	r, err := Start(context.Background(), ex, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -77,7 +143,7 @@ func benchServer(b *testing.B, name string) string {
 	if !ok {
 		b.Fatalf("%s ended without listening: %+v", name, r.Result())
 	}
-	return hostPort(a)
+	return r, hostPort(a)
 }
 
 // startGoEcho starts the baseline: a plain net echo server with one
