@@ -166,14 +166,7 @@ func (b *ex7Buffer) popSent() {
 // registerWrite registers the write handler, if it is not already, for
 // lines a send could not take.
 func (b *ex7Buffer) registerWrite() error {
-	if b.writeRegistered {
-		return nil
-	}
-	if err := b.c.setHandler(Write, b.writeALine); err != nil {
-		return err
-	}
-	b.writeRegistered = true
-	return nil
+	return b.c.register(Write, b.writeALine, &b.writeRegistered)
 }
 
 // writeFailed handles the conditions of send: the connection is closed

@@ -141,12 +141,5 @@ func (b *ex8Buffer) writeFailed(err error) error {
 // registerWrite registers the write handler, if it is not already, for
 // bytes a send could not take.
 func (b *ex8Buffer) registerWrite() error {
-	if b.writeRegistered {
-		return nil
-	}
-	if err := b.c.setHandler(Write, b.writeSomeBytes); err != nil {
-		return err
-	}
-	b.writeRegistered = true
-	return nil
+	return b.c.register(Write, b.writeSomeBytes, &b.writeRegistered)
 }

@@ -142,6 +142,19 @@ func (c *muxClient) setHandler(ev Event, h Handler) error {
 	return c.srv.base.SetIOHandler(c.fd, ev, h)
 }
 
+// register sets h as the client's handler for ev unless *registered says
+// it is already, and records that it is.
+func (c *muxClient) register(ev Event, h Handler, registered *bool) error {
+	if *registered {
+		return nil
+	}
+	if err := c.setHandler(ev, h); err != nil {
+		return err
+	}
+	*registered = true
+	return nil
+}
+
 // disconnect is the disconnector called with some of :read, :write,
 // :error: it removes just those handlers of the client.
 func (c *muxClient) disconnect(evs ...Event) {
