@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ionetsh/ionetsh/netex/iolib"
 )
 
 // DefaultHost and DefaultPort are the tutorial's *host* and *port*.
@@ -36,7 +38,14 @@ type Config struct {
 	Family Family
 	Out    io.Writer  // receives whole lines, one or more per Write
 	Stdin  LineSource // nil means standard input is at end-of-file
+	// Heap is the session's heap budget for buffered input, in bytes: a
+	// read that would hold more of unended lines is a
+	// HEAP-EXHAUSTED-ERROR. 0 means DefaultHeap (64 MiB).
+	Heap int64
 }
+
+// DefaultHeap is the heap budget of a session whose Config.Heap is 0.
+const DefaultHeap = iolib.DefaultHeap
 
 // Result is how a Run ended.
 type Result struct {
@@ -93,7 +102,7 @@ func Start(ctx context.Context, ex *Example, cfg Config) (*Run, error) {
 		cfg.Out = io.Discard
 	}
 	r := &Run{ex: ex, out: cfg.Out, started: time.Now(), listenCh: make(chan struct{}), done: make(chan struct{})}
-	r.env = &Env{Host: cfg.Host, Port: cfg.Port, Bind: bind, Family: cfg.Family, Stdin: cfg.Stdin, run: r}
+	r.env = &Env{Host: cfg.Host, Port: cfg.Port, Bind: bind, Family: cfg.Family, Stdin: cfg.Stdin, Heap: iolib.NewBudget(cfg.Heap), run: r}
 	var val bool
 	var err error
 	r.main = r.env.start("run-"+ex.Name, ctx, func(t *Thread) {
