@@ -11,12 +11,12 @@ import (
 )
 
 func cmdRun(sh *Shell, args []string) error {
-	o, err := parseOptions(args, "name", "host", "port", "bind")
+	o, err := parseOptions(args, "name", "host", "port", "bind", "heap")
 	if err != nil {
 		return err
 	}
 	if len(o.pos) != 1 {
-		return fmt.Errorf("usage: run EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]")
+		return fmt.Errorf("usage: run EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR] [--heap SIZE]")
 	}
 	ex, ok := netex.Lookup(o.pos[0])
 	if !ok {
@@ -72,6 +72,13 @@ func (sh *Shell) config(o options, server bool) (netex.Config, error) {
 			return cfg, err
 		}
 		cfg.Port = port
+	}
+	if h, ok := o.vals["heap"]; ok {
+		n, err := parseSize(h)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Heap = n
 	}
 	if cfg.Bind != "" {
 		ip, err := resolveBind(cfg.Bind)

@@ -96,7 +96,7 @@ func TestErrors(t *testing.T) {
 		{"explain nothing", `unknown example "nothing"`},
 		{"set port 99999", `bad port "99999"`},
 		{"set color purple", `set color takes on or off, not "purple"`},
-		{"set speed 3", `unknown setting "speed"; settings: host, port, bind, color, log-lines, log-bytes, errexit`},
+		{"set speed 3", `unknown setting "speed"; settings: host, port, bind, heap, color, log-lines, log-bytes, errexit`},
 		{"connect nosuch", `no session named "nosuch"`},
 		{"connect 127.0.0.1:0", `bad port "0": want a number from 1 to 65535`},
 		{"help nosuch", `unknown command "nosuch"`},

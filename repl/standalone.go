@@ -17,7 +17,7 @@ import (
 )
 
 // standaloneUsage is the one-line synopsis of ionetsh run.
-const standaloneUsage = "usage: ionetsh run NAME [--host H] [--port P] [--bind ADDR]"
+const standaloneUsage = "usage: ionetsh run NAME [--host H] [--port P] [--bind ADDR] [--heap SIZE]"
 
 // errReported is a parse error the flag package has already printed.
 var errReported = errors.New("reported")
@@ -79,6 +79,7 @@ func parseStandalone(args []string, stderr io.Writer) (standaloneRun, error) {
 	host := fs.String("host", netex.DefaultHost, "the host a client connects to")
 	port := fs.String("port", strconv.Itoa(netex.DefaultPort), "the port to connect to or listen on")
 	bind := fs.String("bind", "0.0.0.0", "the address a server binds to")
+	heap := fs.String("heap", "64MiB", "the heap budget for buffered input")
 	var names []string
 	for {
 		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
@@ -99,6 +100,9 @@ func parseStandalone(args []string, stderr io.Writer) (standaloneRun, error) {
 		return standaloneRun{}, err
 	}
 	cfg, err := standaloneConfig(ex, *host, *port, *bind)
+	if err == nil {
+		cfg.Heap, err = parseSize(*heap)
+	}
 	return standaloneRun{ex: ex, cfg: cfg}, err
 }
 
