@@ -42,7 +42,7 @@ type Socket struct {
 	rc      syscall.RawConn
 	r       *bufio.Reader
 	budget  *Budget // heap budget of the line reader; nil is unbounded
-	w       *bufio.Writer
+	w       *outBuf
 
 	mu     sync.Mutex
 	state  sockState
@@ -67,7 +67,7 @@ func newSocket(o Owner, fd int, opt Options, st sockState) (*Socket, error) {
 		s.local = netip.AddrPortFrom(opt.Family.unspecified(), 0)
 	}
 	s.r = bufio.NewReader(sockReader{s})
-	s.w = bufio.NewWriter(sockWriter{s})
+	s.w = &outBuf{w: sockWriter{s}}
 	o.Opened(s)
 	return s, nil
 }
