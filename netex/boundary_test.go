@@ -147,3 +147,46 @@ func TestResetBeforeAcceptMux(t *testing.T) {
 		})
 	}
 }
+
+// TestEx4ResetBeforeTime: a daytime client that resets after ex4's
+// thread has its name but before the time is written; the thread
+// reports the reset, and its cleanup dies asking for the name again.
+func TestEx4ResetBeforeTime(t *testing.T) {
+	leakCheck(t)
+	srv, g, port := startGated(t, "ex4-server", "A thread is handling")
+	c := thrDial(t, port)
+	a := c.LocalAddr().String()
+	g.held(t)
+	c.SetLinger(0)
+	c.Close()
+	g.open()
+	g.waitFor(t, "^Unhandled ")
+	thrWaitCount(t, g.output, "^"+regexp.QuoteMeta(thrWaiting)+"$", 2)
+	srv.Stop()
+	_, rest := thrSplit(g.Lines())
+	matchLines(t, rest, append(thrPrologue(),
+		"A thread is handling the connection from "+a+"!",
+		"Sending the time to "+a+"...Client "+a+" reset the connection!",
+		`Unhandled SOCKET-NOT-CONNECTED-ERROR in #<THREAD "PROCESS-EX4-CLIENT-THREAD" RUNNING {ID}>: `+notConnected,
+		"Destroying any active client threads....")...)
+}
+
+// TestEchoBytes: lines are bytes. Every echo server sends back exactly
+// the bytes it read, invalid UTF-8 and control bytes included.
+func TestEchoBytes(t *testing.T) {
+	line := "\xff\xfe h\x00i \xc3\x28 caf\xc3\xa9\x1b[0m"
+	for _, server := range []string{"ex5-server", "ex6-server", "ex7-server", "ex8-server"} {
+		t.Run(server, func(t *testing.T) {
+			leakCheck(t)
+			srv, _, port := startServer(t, server)
+			c := thrDial(t, port)
+			io.WriteString(c, line+"\r\n")
+			got, err := bufio.NewReader(c).ReadString('\n')
+			if err != nil || got != line+"\r\n" {
+				t.Fatalf("echo %q, %v; want %q", got, err, line+"\r\n")
+			}
+			c.Close()
+			srv.Stop()
+		})
+	}
+}
