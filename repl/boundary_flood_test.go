@@ -18,8 +18,9 @@ var floodEnd = regexp.MustCompile(`Flood: (done|.* after \d+ bytes)|Connection l
 // one shell, with 1 GiB and no newline at the default 64 MiB budget:
 // ex5's thread, ex6 and ex7 die of HEAP-EXHAUSTED-ERROR and ex8 serves
 // on. Throughout, sessions answers within 100 ms; the process's peak
-// resident memory (VmHWM, reset first) stays under 400 MiB. Under -race
-// ex8's flood, which ex8 echoes in full, is 256 MiB.
+// resident memory (VmHWM, reset first) stays under 400 MiB (not checked
+// under -race, whose shadow memory multiplies it). Under -race ex8's
+// flood, which ex8 echoes in full, is 256 MiB.
 func TestLabFlood1GiB(t *testing.T) {
 	leakCheck(t)
 	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
@@ -64,7 +65,10 @@ func TestLabFlood1GiB(t *testing.T) {
 		"[fex8] Flood: done: ...", "[after] still served")
 	hwm := vmHWM(t)
 	t.Logf("peak resident memory (VmHWM) %d MiB; sessions answered %d probes, the slowest in %v", hwm>>20, probes, worst.Round(time.Microsecond))
-	if hwm >= 400<<20 {
+	// The race detector's shadow memory multiplies the heap several
+	// times over (806 MiB measured), so the bound holds for the shell as
+	// built, without -race.
+	if hwm >= 400<<20 && !racecheck.Enabled {
 		t.Errorf("peak resident memory %d MiB, want under 400 MiB", hwm>>20)
 	}
 	if worst >= 100*time.Millisecond {
