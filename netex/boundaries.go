@@ -45,7 +45,8 @@ func concat(parts ...[]string) []string {
 }
 
 const heldAccept = "The shell cannot hold this server before accept (it accepts at once); " +
-	"run it standalone (ionetsh run NAME), suspend it with Ctrl-Z, connect a client and reset it, then fg."
+	"run it standalone (ionetsh run NAME --port 9999), stop it (kill -STOP PID), connect a client there that resets " +
+	"(connect :9999 --name r --detach, then reset r, in a shell), and continue it (kill -CONT PID)."
 
 var boundaries = map[string][]Boundary{
 	"ex3-client": {
