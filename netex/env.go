@@ -25,6 +25,9 @@ type Env struct {
 	Opts   ExampleOptions
 	// Backlog is the listen backlog of a server's passive socket.
 	Backlog int
+	// Heap is the session's heap budget for buffered input, shared by
+	// every socket the example makes (a line may not hold more).
+	Heap *iolib.Budget
 
 	run *Run
 
@@ -93,14 +96,14 @@ func (e *Env) ReadStdinChunk(ctx context.Context) (string, bool, error) {
 // Run's end. A passive socket has the family of the Env's bind address;
 // an active one that of its host, if that is an address, else Family.
 func (e *Env) MakeSocket(passive bool) (*Socket, error) {
-	return iolib.MakeSocket((*envOwner)(e), iolib.Options{Passive: passive, Family: e.family(passive)})
+	return iolib.MakeSocket((*envOwner)(e), iolib.Options{Passive: passive, Family: e.family(passive), Budget: e.Heap})
 }
 
 // MakeDatagramSocket creates a datagram socket, tracked as MakeSocket's
 // are: for a server (of the bind address's family) or a client (of the
 // host's).
 func (e *Env) MakeDatagramSocket(server bool) (*Socket, error) {
-	return iolib.MakeSocket((*envOwner)(e), iolib.Options{Type: iolib.Datagram, Family: e.family(server)})
+	return iolib.MakeSocket((*envOwner)(e), iolib.Options{Type: iolib.Datagram, Family: e.family(server), Budget: e.Heap})
 }
 
 // family is the family of a new server (bind) or client (host) socket.

@@ -19,7 +19,11 @@ func runEx1Server(t *Thread) (bool, error) {
 		return false, err
 	}
 	defer client.Abort()
-	t.Printf("Got a connection from %s!\n", hostPort(client.RemoteAddr()))
+	peer, err := client.RemoteName()
+	if err != nil {
+		return false, err
+	}
+	t.Printf("Got a connection from %s!\n", hostPort(peer))
 	t.Printf("Sending the time...")
 	if err := client.WriteLine(t.Ctx, DaytimeString(time.Now())); err != nil {
 		return false, err

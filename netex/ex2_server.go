@@ -42,9 +42,13 @@ func daytimeLoop(t *Thread, server *Socket, handled func(error) bool) error {
 // a close would only try the failed flush again.
 func serveDaytime(t *Thread, client *Socket, handled func(error) bool) error {
 	defer client.Abort()
-	t.Printf("Got a connection from %s!\n", hostPort(client.RemoteAddr()))
+	peer, err := client.RemoteName()
+	if err != nil {
+		return err // asked before the handler-case: never handled
+	}
+	t.Printf("Got a connection from %s!\n", hostPort(peer))
 	t.Printf("Sending the time...")
-	err := client.WriteLine(t.Ctx, DaytimeString(time.Now()))
+	err = client.WriteLine(t.Ctx, DaytimeString(time.Now()))
 	if err == nil {
 		err = client.FinishOutput(t.Ctx)
 	}

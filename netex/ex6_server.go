@@ -99,7 +99,10 @@ func (srv *ex6Server) listenerHandler(server *Socket) Handler {
 		if err != nil {
 			return err
 		}
-		who := client.RemoteAddr()
+		who, err := client.RemoteName()
+		if err != nil {
+			return err // a client that reset before accept: nobody handles it
+		}
 		srv.t.Printf("Accepted a client from %s\n", hostPort(who))
 		srv.conns = append(srv.conns, ex6Conn{who: who, s: client})
 		echoer := srv.lineEchoer(client, who, srv.disconnector(client))

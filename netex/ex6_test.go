@@ -136,8 +136,8 @@ func TestEx6ServerHandlers(t *testing.T) {
 // TestEx6ServerDiesOnFailedEcho: a client that resets its connection
 // before the server echoes its line makes the echo fail; the
 // disconnector's plain close then retries the flush of that echo, fails
-// again, and the condition escapes dispatch and ends the server, as the
-// original's did. The stall makes the order certain: b's line and reset
+// again, now with EPIPE (the kernel reports the reset once), and that
+// hangup escapes dispatch and ends the server (spec §6). The stall makes the order certain: b's line and reset
 // both arrive while the server is stuck in a's read.
 func TestEx6ServerDiesOnFailedEcho(t *testing.T) {
 	leakCheck(t)
@@ -153,7 +153,7 @@ func TestEx6ServerDiesOnFailedEcho(t *testing.T) {
 	matchLines(t, sout.Lines(), slices.Concat(mxPrologue(port), ex6Accepted(a.local), ex6Accepted(b.local),
 		ex6Echoed(a.local, "partial"), []string{"Read " + b.local + ": hello",
 			"Client's connection was reset by peer.", "Closing connection to " + b.local,
-			"Caught unexpected reset by peer! Client connection reset by peer!",
+			"Caught unexpected hangup! Client closed connection on write!",
 			"Closing a client connection to " + mxHPList(a.local),
 			"Closing a client connection to " + mxHPList(b.local), "Server Exited"})...)
 	a.expectClosed(t)

@@ -122,6 +122,7 @@ func (b *ex7Buffer) send() error {
 		}
 		n, err := b.c.sock.TrySend(b.out[b.sent:])
 		if err != nil {
+			b.keepUnsentLine()
 			return b.writeFailed(err)
 		}
 		b.sent += n
@@ -160,6 +161,21 @@ func (b *ex7Buffer) popSent() {
 		b.acked, b.sending = end, b.sending-1
 		b.c.sock.ReportAppBuf(b.queue.bytes)
 		b.c.srv.t.printLine("Wrote to ", b.c.who, ": ", line)
+	}
+}
+
+// keepUnsentLine leaves the rest of the line a failed send was writing
+// in the socket's output buffer, where the original's write-line left
+// it: the disconnector's close then flushes it again and fails, which is
+// what spec §6 shows for a client that resets before reading its echo
+// ("Caught unexpected hangup!").
+func (b *ex7Buffer) keepUnsentLine() {
+	if b.sending == 0 {
+		return
+	}
+	end := b.acked + len(b.queue.peek()) + len("\r\n")
+	if end > b.sent {
+		b.c.sock.WriteText(b.c.srv.t.Ctx, string(b.out[b.sent:end]))
 	}
 }
 

@@ -3,6 +3,7 @@ package netex
 import (
 	"fmt"
 	"net"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -49,7 +50,7 @@ func TestEx9ClientOverlapsConnects(t *testing.T) {
 		}
 		want = slices.Concat(want, ex9Ended(hp[0], true), ex9Ended(hp[1], true), ex9Ended(hp[2], false),
 			[]string{hp[0] + ": {TIME}", hp[1] + ": {TIME}", "2 of 3 servers answered.", "Client Exited."})
-		lines := cout.Lines()
+		lines := ex9Lines(cout.Lines())
 		matchLines(t, lines, want...)
 		from9, from2 := dtLocal(t, lines[5]), dtLocal(t, lines[7])
 		beStop(t, s9)
@@ -95,7 +96,7 @@ func ex9Pair(t *testing.T, client, server, loop string) {
 	if res := wait(t, cli); !res.Value || res.Err != nil {
 		t.Fatalf("%s result %+v, want T", client, res)
 	}
-	lines := cout.Lines()
+	lines := ex9Lines(cout.Lines())
 	var from string
 	if client == "ex9-client" {
 		matchLines(t, lines, slices.Concat([]string{"Connecting to 1 servers at once, without blocking...", ex9Began(loop, hp)},
@@ -199,3 +200,21 @@ func TestEx9ServerSurvivesResetBeforeAccept(t *testing.T) {
 
 // beHP2 is loop:port as a dial address.
 func beHP2(loop string, port int) string { return net.JoinHostPort(loop, fmt.Sprint(port)) }
+
+// ex9Connected matches a socket that already prints connected.
+var ex9Connected = regexp.MustCompile(`stream socket connected to \S+ \{`)
+
+// ex9Lines returns ex9-client's lines with the sockets of its
+// EINPROGRESS lines in their unconnected form. A socket prints as
+// getpeername finds it at that moment (spec §1), and on loopback a
+// connect in progress may already have completed: which form shows is
+// timing, not the example.
+func ex9Lines(lines []string) []string {
+	out := slices.Clone(lines)
+	for i, l := range out {
+		if strings.Contains(l, ": EINPROGRESS, ") {
+			out[i] = ex9Connected.ReplaceAllString(l, "stream socket, unconnected {")
+		}
+	}
+	return out
+}

@@ -62,6 +62,8 @@ const (
 	SocketError       = iolib.SocketError
 	ResolverError     = iolib.ResolverError
 	Interrupted       = iolib.Interrupted
+	NotConnected      = iolib.NotConnected
+	HeapExhausted     = iolib.HeapExhausted
 )
 
 // hostPort prints an address as H:P.

@@ -3,6 +3,7 @@ package netex
 import (
 	"fmt"
 	"net"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -166,17 +167,24 @@ func ex5bBatch(t *testing.T, port int) {
 	if !slices.Equal(echoes, mxNumbered(1000)) {
 		t.Fatalf("got %d echoes, want 1..1000 in order", len(echoes))
 	}
-	disc := "Disconnecting socket: #<active IPv4 stream socket, unconnected {ID}>"
-	matchLines(t, rest,
+	// The printed form follows getpeername: still connected after the
+	// half-close, unconnected once the server's FIN has arrived too,
+	// which with all echoes back may already be the case at the first.
+	first := regexp.MustCompile(fmt.Sprintf(`^Disconnecting socket: #<active IPv4 stream socket( connected to 127\.0\.0\.1/%d|, unconnected) \{[0-9A-F]+\}>$`, port))
+	cmp := slices.Clone(rest)
+	if len(cmp) > 3 && first.MatchString(cmp[3]) {
+		cmp[3] = "(first disconnect)"
+	}
+	matchLines(t, cmp,
 		fmt.Sprintf("Connected to server 127.0.0.1:%d from my local connection at {H:P}!", port),
 		"make-ex5b-str-cli-write: User performed end-of-file!",
 		"make-ex5b-str-cli-write: Shutting down write end of socket!",
-		disc,
+		"(first disconnect)",
 		"make-ex5b-str-cli-read: server closed connection on read!",
-		disc,
+		"Disconnecting socket: #<active IPv4 stream socket, unconnected {ID}>",
 		"Client safely closing open socket to server.",
 		"Client Exited.")
-	if rest[3] != rest[5] {
+	if id := regexp.MustCompile(`\{[0-9A-F]+\}`); id.FindString(rest[3]) != id.FindString(rest[5]) {
 		t.Fatalf("the disconnector printed two sockets: %q, %q", rest[3], rest[5])
 	}
 	eof := slices.Index(got, rest[1])
@@ -238,7 +246,7 @@ func TestEx5ClientsStop(t *testing.T) {
 			fmt.Sprintf("Connected to server 127.0.0.1:%d from my local connection at {H:P}!", port),
 			"make-ex5b-str-cli-write: User performed end-of-file!",
 			"make-ex5b-str-cli-write: Shutting down write end of socket!",
-			"Disconnecting socket: #<active IPv4 stream socket, unconnected {ID}>",
+			fmt.Sprintf("Disconnecting socket: #<active IPv4 stream socket connected to 127.0.0.1/%d {ID}>", port),
 			"Client safely closing open socket to server.",
 			"Client Exited.")
 	})

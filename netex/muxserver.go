@@ -92,14 +92,20 @@ func (m *muxServer) dispatch() error {
 }
 
 // listenerHandler is make-exN-server-listener-handler: a blocking accept,
-// then the client is recorded and its io-buffer's handlers registered.
+// the client's name asked once (remote-name; a client that reset before
+// being accepted makes it fail, and the server dies of it), then the
+// client is recorded and its io-buffer's handlers registered.
 func (m *muxServer) listenerHandler(server *Socket) Handler {
 	return func(int, Event, Exception) error {
 		sock, err := server.Accept(m.t.Ctx)
 		if err != nil {
 			return err
 		}
-		c := &muxClient{srv: m, sock: sock, fd: sock.FD(), who: hostPort(sock.RemoteAddr())}
+		peer, err := sock.RemoteName()
+		if err != nil {
+			return err // escapes dispatch: nobody handles it
+		}
+		c := &muxClient{srv: m, sock: sock, fd: sock.FD(), who: hostPort(peer)}
 		m.t.Printf("Accepted a client from %s\n", c.who)
 		m.clients[c.fd] = c
 		read, write := m.newBuffer(c)

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ionetsh/ionetsh/netex/iolib"
 )
 
 // DefaultHost and DefaultPort are the tutorial's *host* and *port*;
@@ -45,7 +47,14 @@ type Config struct {
 	// Backlog is a server's listen backlog; 0 means DefaultBacklog, the
 	// tutorial's 5.
 	Backlog int
+	// Heap is the session's heap budget for buffered input, in bytes: a
+	// read that would hold more of unended lines is a
+	// HEAP-EXHAUSTED-ERROR. 0 means DefaultHeap (64 MiB).
+	Heap int64
 }
+
+// DefaultHeap is the heap budget of a session whose Config.Heap is 0.
+const DefaultHeap = iolib.DefaultHeap
 
 // Result is how a Run ended.
 type Result struct {
@@ -109,7 +118,7 @@ func Start(ctx context.Context, ex *Example, cfg Config) (*Run, error) {
 	if cfg.Backlog <= 0 {
 		cfg.Backlog = DefaultBacklog
 	}
-	r.env = &Env{Host: cfg.Host, Port: cfg.Port, Bind: bind, Family: cfg.Family, Backlog: cfg.Backlog, Stdin: cfg.Stdin, Opts: cfg.Opts, run: r}
+	r.env = &Env{Host: cfg.Host, Port: cfg.Port, Bind: bind, Family: cfg.Family, Backlog: cfg.Backlog, Stdin: cfg.Stdin, Opts: cfg.Opts, Heap: iolib.NewBudget(cfg.Heap), run: r}
 	var val bool
 	var err error
 	r.main = r.env.start("run-"+ex.Name, ctx, func(t *Thread) {

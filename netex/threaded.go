@@ -58,25 +58,46 @@ func threadedServerHelper(t *Thread, threadName string, handle clientHandler) er
 // handed over before the thread runs, and the thread's cleanup is armed
 // first thing, so a thread destroyed at any moment still closes it (the
 // point the tutorial makes with *exN-tls-client*).
+//
+// The thread asks the socket for its peer's name (remote-name) before
+// anything else, and its cleanup asks again: a client that reset before
+// it was accepted, or before the cleanup, is no longer known to the
+// kernel, and the thread dies of SOCKET-NOT-CONNECTED-ERROR.
 func spawnClientThread(t *Thread, name string, client *Socket, handle clientHandler) *Thread {
 	return t.Env.Spawn(name, func(ct *Thread) {
-		who := hostPort(client.RemoteAddr())
-		defer closeClientConnection(ct, client)
-		ct.Printf("A thread is handling the connection from %s!\n", who)
-		if err := handle(ct, client, who); err != nil && !errors.Is(err, Interrupted) {
+		reported := false
+		defer func() { closeClientConnection(ct, client, reported) }()
+		peer, err := client.RemoteName()
+		if err == nil {
+			who := hostPort(peer)
+			ct.Printf("A thread is handling the connection from %s!\n", who)
+			err = handle(ct, client, who)
+		}
+		if err != nil && !errors.Is(err, Interrupted) {
 			// The debugger would be entered here, before the cleanup runs.
 			ct.Printf("%s\n", threadUnhandled(ct, err))
+			reported = true
 		}
 	})
 }
 
 // closeClientConnection is a client thread's unwind-protect cleanup: it
-// always runs, prints and closes the socket. Close flushes; a flush that
-// fails (output left over from a handled hangup) is, as in the Lisp, a
-// condition nobody handles. A destroyed thread's close does not flush.
-func closeClientConnection(ct *Thread, client *Socket) {
-	ct.Printf("Closing connection to %s!\n", hostPort(client.RemoteAddr()))
-	if err := client.Close(ct.Ctx); err != nil && !errors.Is(err, Interrupted) {
+// always runs, prints and closes the socket. It asks for the peer's name
+// at this moment; once the client has reset that fails, the line is not
+// printed and the thread reports the condition (unless it has already
+// died of one: a thread reports one condition), and the socket is closed
+// all the same. Close flushes; a flush that fails (output left over from
+// a handled hangup) is, as in the Lisp, a condition nobody handles. A
+// destroyed thread's close does not flush.
+func closeClientConnection(ct *Thread, client *Socket, reported bool) {
+	peer, err := client.RemoteName()
+	if err == nil {
+		ct.Printf("Closing connection to %s!\n", hostPort(peer))
+		err = client.Close(ct.Ctx)
+	} else {
+		client.Abort()
+	}
+	if err != nil && !reported && !errors.Is(err, Interrupted) {
 		ct.Printf("%s\n", threadUnhandled(ct, err))
 	}
 }

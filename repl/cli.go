@@ -22,7 +22,8 @@ usage:
   CMDS | ionetsh [FLAGS]             run commands piped into stdin
   ionetsh --replay FILE [--pace 1.0] [--step]
                                      replay a saved script as a paced demo
-  ionetsh run EXAMPLE [--host H] [--port P] [--bind ADDR] [--backlog N]
+  ionetsh run EXAMPLE [--host H] [--port P] [--bind ADDR]
+                      [--backlog N] [--heap SIZE]
                                      run one example in the foreground
   ionetsh help [COMMAND]             the shell's commands, or one of them
   ionetsh examples                   the examples, the tutorial's and beyond

@@ -150,5 +150,30 @@ func cmdExplain(sh *Shell, args []string) error {
 	if h := ex.WatchHint(); h != "" {
 		sh.say(fmt.Sprintf("  Watch the kernel: %s\n", h), 0)
 	}
+	if bs := ex.Boundaries(); len(bs) > 0 {
+		sh.say(boundaryText(bs), 4)
+	}
 	return nil
+}
+
+// boundaryText is explain's Boundary cases part: per case what the
+// example prints, the condition, and the lines that induce it, which
+// paste at the prompt as they are.
+func boundaryText(bs []netex.Boundary) string {
+	var b strings.Builder
+	b.WriteString("  Boundary cases (each recipe pastes at the prompt as it is, and ends with stop all):\n")
+	for _, c := range bs {
+		fmt.Fprintf(&b, "  - %s: prints %s", c.Case, c.Prints)
+		if c.Condition != "" {
+			fmt.Fprintf(&b, " (condition: %s)", c.Condition)
+		}
+		b.WriteString(".\n")
+		if len(c.Recipe) == 0 {
+			fmt.Fprintf(&b, "      %s\n", netex.HeldAccept)
+		}
+		for _, l := range c.Recipe {
+			fmt.Fprintf(&b, "      %s\n", l)
+		}
+	}
+	return b.String()
 }

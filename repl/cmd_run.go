@@ -21,12 +21,12 @@ func cmdRun(sh *Shell, args []string) error {
 			args, exOpts = append([]string{args[0]}, rest...), opts
 		}
 	}
-	o, err := parseOptions(args, "name", "host", "port", "bind", "backlog")
+	o, err := parseOptions(args, "name", "host", "port", "bind", "backlog", "heap")
 	if err != nil {
 		return err
 	}
 	if len(o.pos) < 1 {
-		return fmt.Errorf("usage: run EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR] [--backlog N]")
+		return fmt.Errorf("usage: run EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR] [--backlog N] [--heap SIZE]")
 	}
 	ex, ok := netex.Lookup(o.pos[0])
 	if !ok {
@@ -96,6 +96,13 @@ func (sh *Shell) config(o options, server bool) (netex.Config, error) {
 			return cfg, err
 		}
 		cfg.Port = port
+	}
+	if h, ok := o.vals["heap"]; ok {
+		n, err := parseSize(h)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Heap = n
 	}
 	if cfg.Bind != "" {
 		ip, err := resolveBind(cfg.Bind)

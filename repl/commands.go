@@ -46,9 +46,9 @@ var (
 // commands returns the command table, in the order help lists it.
 func commands() []Command {
 	return []Command{
-		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR] [--backlog N]", Summary: "start a session running an example; for a server, return once it listens",
-			Options:  []Option{optName, optHost, optPort, optBind, optBacklog},
-			Examples: []string{"run ex4-server --port 0 --bind 127.0.0.1", "run ex1-client --port 9999 --name c1"},
+		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR] [--backlog N] [--heap SIZE]", Summary: "start a session running an example; for a server, return once it listens",
+			Options:  []Option{optName, optHost, optPort, optBind, optBacklog, {Name: "--heap SIZE", Default: "set heap (64MiB)", Help: "the session's heap budget for buffered input: a longer line is a HEAP-EXHAUSTED-ERROR"}},
+			Examples: []string{"run ex4-server --port 0 --bind 127.0.0.1", "run ex1-client --port 9999 --name c1", "run ex7-server --port 0 --heap 1MiB"},
 			Details:  "The tutorial's forms work too: run ex4-server :port 9999, and (run-ex4-server :port 9999). A name an ended session had is taken again, replacing it. " + beyondRunHelp(),
 			Run:      cmdRun, Complete: completeRun},
 		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] [--count N] [--detach] [--raw] | HOST:PORT | HOST PORT | :PORT", Summary: "start a client against a server session or a listener; raw, or an address, is a raw client steered by hand",

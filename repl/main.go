@@ -40,7 +40,7 @@ type env struct {
 
 const usageText = `usage: ionetsh [-e] [--echo] [--no-color] [--history FILE] [-c 'CMD; CMD' | FILE]
        ionetsh --replay FILE [--pace 1.0] [--step] [--then-interactive]
-       ionetsh run NAME [--host H] [--port P] [--bind ADDR]
+       ionetsh run NAME [--host H] [--port P] [--bind ADDR] [--heap SIZE]
        ionetsh bench HOST:PORT... [--clients 1,10,50,200] [--duration 3s | --rounds N]
                      [--size 32] [--mode echo|batch|daytime|connect] [--idle N] [--csv FILE]
        ionetsh help [COMMAND] | examples | explain EXAMPLE | completion SHELL

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ionetsh/ionetsh/netex"
 )
 
 // setting is one row of set's table: a name, the values it takes, what
@@ -39,6 +41,9 @@ func settings() []setting {
 		{Name: "backlog", Values: "N", Default: "5", Help: "the listen backlog of the servers run starts (the tutorial's 5 makes clients queue; use a large one to compare designs under load)",
 			Get: func(sh *Shell) string { return strconv.Itoa(shellBacklog(sh)) },
 			Set: setBacklog},
+		{Name: "heap", Values: "SIZE", Default: "64MiB", Help: "the heap budget each new session has for buffered input: a read that would hold more of a line is a HEAP-EXHAUSTED-ERROR",
+			Get: func(sh *Shell) string { return heapString(sh.heap) },
+			Set: setHeap},
 		{Name: "color", Values: "on|off", Default: "on at a terminal", Help: "colour each session's name",
 			Get: func(sh *Shell) string { return onOff(sh.colour.Load()) },
 			Set: setColour, Choices: []string{"on", "off"}},
@@ -205,4 +210,21 @@ func setColour(sh *Shell, v string) error {
 	}
 	sh.colour.Store(on)
 	return nil
+}
+
+func setHeap(sh *Shell, v string) error {
+	n, err := parseSize(v)
+	if err != nil {
+		return err
+	}
+	sh.heap = n
+	return nil
+}
+
+// heapString shows a heap budget, 0 being netex's default.
+func heapString(n int64) string {
+	if n == 0 {
+		n = netex.DefaultHeap
+	}
+	return sizeString(n)
 }

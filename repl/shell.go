@@ -42,6 +42,9 @@ type Shell struct {
 	bind    string
 	errexit bool
 	backlog int // servers' listen backlog; 0 is the tutorial's 5
+	// heap is the heap budget of new sessions, in bytes (0: netex's
+	// default), set with set heap.
+	heap int64
 	// width is the output's width in columns, 0 when not a terminal.
 	width func() int
 	keep  keepLimits // transcript bounds for new sessions (set log-lines, log-bytes)
@@ -201,6 +204,9 @@ func (sh *Shell) startRawSession(name string, ex *netex.Example, cfg netex.Confi
 		label: sh.newLabel(visible.String(name)), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{}), raw: raw}
 	for _, o := range opts {
 		o(s)
+	}
+	if cfg.Heap == 0 {
+		cfg.Heap = sh.heap
 	}
 	if ex.ReadsStdin {
 		s.stdin = netex.NewStdinPipe()

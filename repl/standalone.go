@@ -17,7 +17,7 @@ import (
 )
 
 // standaloneUsage is the one-line synopsis of ionetsh run.
-const standaloneUsage = "usage: ionetsh run NAME [--host H] [--port P] [--bind ADDR] [--backlog N]"
+const standaloneUsage = "usage: ionetsh run NAME [--host H] [--port P] [--bind ADDR] [--backlog N] [--heap SIZE]"
 
 // errReported is a parse error the flag package has already printed.
 var errReported = errors.New("reported")
@@ -84,6 +84,7 @@ func parseStandalone(args []string, stderr io.Writer) (standaloneRun, error) {
 	port := fs.String("port", strconv.Itoa(netex.DefaultPort), "the port to connect to or listen on")
 	bind := fs.String("bind", "0.0.0.0", "the address a server binds to")
 	backlog := fs.String("backlog", strconv.Itoa(netex.DefaultBacklog), "a server's listen backlog")
+	heap := fs.String("heap", "64MiB", "the heap budget for buffered input")
 	var names []string
 	for {
 		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
@@ -118,6 +119,9 @@ func parseStandalone(args []string, stderr io.Writer) (standaloneRun, error) {
 	cfg.Opts = exOpts
 	if err == nil {
 		cfg.Backlog, err = parseBacklog(*backlog)
+	}
+	if err == nil {
+		cfg.Heap, err = parseSize(*heap)
 	}
 	return standaloneRun{ex: ex, cfg: cfg}, err
 }

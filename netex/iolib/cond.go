@@ -12,7 +12,10 @@ import (
 // callers test a returned error with errors.Is(err, iolib.Hangup).
 type Kind int
 
-// The conditions of the tutorial, plus Interrupted for a stopped example.
+// The conditions of the tutorial, plus Interrupted for a stopped example,
+// and the two boundary conditions of the spec's section 6: NotConnected
+// (getpeername on a socket whose peer has gone) and HeapExhausted (a line
+// longer than the heap budget).
 const (
 	EndOfFile Kind = iota + 1
 	Hangup
@@ -24,6 +27,8 @@ const (
 	SocketError
 	ResolverError
 	Interrupted
+	NotConnected
+	HeapExhausted
 )
 
 var kindNames = [...]string{
@@ -37,6 +42,8 @@ var kindNames = [...]string{
 	SocketError:       "SOCKET-ERROR",
 	ResolverError:     "RESOLVER-NO-NAME-ERROR",
 	Interrupted:       "INTERACTIVE-INTERRUPT",
+	NotConnected:      "SOCKET-NOT-CONNECTED-ERROR",
+	HeapExhausted:     "HEAP-EXHAUSTED-ERROR",
 }
 
 // String returns the condition's Lisp name, such as "HANGUP".
@@ -68,6 +75,9 @@ func (c *Condition) Is(target error) bool {
 // Error prints the condition the way the Lisp debugger shows it, e.g.
 // #<SOCKET-CONNECTION-REFUSED-ERROR 111 :ECONNREFUSED "Connection refused", FD: 3>.
 func (c *Condition) Error() string {
+	if c.Kind == HeapExhausted {
+		return "#<" + c.Kind.String() + ": " + c.Msg + ">"
+	}
 	var b strings.Builder
 	b.WriteString("#<")
 	b.WriteString(c.Kind.String())
@@ -116,6 +126,8 @@ func errnoKind(e unix.Errno) Kind {
 		return Hangup
 	case unix.EAGAIN:
 		return WouldBlock
+	case unix.ENOTCONN:
+		return NotConnected
 	}
 	return SocketError
 }

@@ -24,10 +24,12 @@ func (s *Socket) String() string {
 		what = fmt.Sprintf(" bound to %s/%d", s.local.Addr(), s.local.Port())
 	case stListening:
 		what = fmt.Sprintf(" waiting @ %s/%d", s.local.Addr(), s.local.Port())
-	case stUnconnected:
+	case stUnconnected, stConnected:
+		// As IOLib's printer: connected while getpeername succeeds.
 		what = ", unconnected"
-	case stConnected:
-		what = fmt.Sprintf(" connected to %s/%d", s.remote.Addr(), s.remote.Port())
+		if peer, ok := s.peerNow(); ok {
+			what = fmt.Sprintf(" connected to %s/%d", peer.Addr(), peer.Port())
+		}
 	case stClosed:
 		what = ", closed"
 	}

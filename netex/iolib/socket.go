@@ -42,7 +42,8 @@ type Socket struct {
 	file    *os.File
 	rc      syscall.RawConn
 	r       *bufio.Reader
-	w       *bufio.Writer
+	budget  *Budget // heap budget of the line reader; nil is unbounded
+	w       *outBuf
 
 	mu     sync.Mutex
 	state  sockState
@@ -67,7 +68,7 @@ func newSocket(o Owner, fd int, opt Options, st sockState) (*Socket, error) {
 		f.Close()
 		return nil, err
 	}
-	s := &Socket{owner: o, id: o.NewID(), family: opt.Family, typ: opt.Type, passive: opt.Passive, fd: fd, file: f, rc: rc, state: st}
+	s := &Socket{owner: o, id: o.NewID(), family: opt.Family, typ: opt.Type, passive: opt.Passive, fd: fd, file: f, rc: rc, state: st, budget: opt.Budget}
 	if opt.Type == Datagram {
 		s.local = netip.AddrPortFrom(opt.Family.unspecified(), 0)
 	}
@@ -75,7 +76,7 @@ func newSocket(o Owner, fd int, opt Options, st sockState) (*Socket, error) {
 	s.readyIn.Ready = FDReady(fd, unix.POLLIN)
 	s.readyOut.Ready = FDReady(fd, unix.POLLOUT)
 	s.r = bufio.NewReader(sockReader{s})
-	s.w = bufio.NewWriter(sockWriter{s})
+	s.w = &outBuf{w: sockWriter{s}}
 	o.Opened(s)
 	return s, nil
 }
@@ -86,6 +87,9 @@ type Options struct {
 	Passive bool   // a server's listening socket, rather than a connection (streams only)
 	Family  Family // IPv4 or IPv6; an IPv6 socket is dual stack (IPV6_V6ONLY off)
 	Type    Type   // Stream (TCP) or Datagram (UDP)
+	// Budget bounds the bytes of unended lines the socket's line reader
+	// holds (a socket accepted from it shares it); nil is unbounded.
+	Budget *Budget
 }
 
 // MakeSocket creates a socket for o, which is told about its life; a nil

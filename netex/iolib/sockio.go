@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"strings"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -152,7 +151,7 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 // accepted wraps the fd accept returned as a connected socket that knows
 // its peer as accept gave it.
 func (s *Socket) accepted(nfd int, peer unix.Sockaddr) (*Socket, error) {
-	c, err := newSocket(s.owner, nfd, Options{Family: s.family}, stConnected)
+	c, err := newSocket(s.owner, nfd, Options{Family: s.family, Budget: s.budget}, stConnected)
 	if err != nil {
 		unix.Close(nfd)
 		return nil, err
@@ -165,9 +164,10 @@ func (s *Socket) accepted(nfd int, peer unix.Sockaddr) (*Socket, error) {
 }
 
 // acceptedNames records an accepted socket's addresses, the peer's as
-// accept returned it: getpeername fails with ENOTCONN once the peer has
-// reset a connection still waiting in the backlog, and such a connection
-// must still be accepted and fail on its first I/O instead.
+// accept returned it, for listings (RemoteAddr). The examples ask the
+// kernel instead (RemoteName), when the originals do: getpeername fails
+// with ENOTCONN once the peer has reset a connection still waiting in
+// the backlog, and such a connection must still be accepted.
 func (s *Socket) acceptedNames(peer unix.Sockaddr) error {
 	local, err := sockName(s.fd, unix.Getsockname)
 	if err != nil {
@@ -185,26 +185,27 @@ func (s *Socket) acceptedNames(peer unix.Sockaddr) error {
 
 // ReadLine reads one line, accepting CRLF or LF and stripping it. At the
 // end of the stream it returns an END-OF-FILE condition; a last line
-// without a terminator is returned first.
+// without a terminator is returned first. A line is bytes: what is not
+// UTF-8 comes back as it was sent. A line longer than the socket's heap
+// budget is a HEAP-EXHAUSTED-ERROR (readLineBytes).
 func (s *Socket) ReadLine(ctx context.Context) (string, error) {
 	g, err := s.guard(ctx, unix.POLLIN)
 	if err != nil {
 		return "", err
 	}
 	defer g.end()
-	line, err := s.r.ReadString('\n')
-	s.extra.pending.Add(-int64(len(line)))
+	b, err := s.readLineBytes()
 	if err == io.EOF {
-		if line != "" {
-			return line, nil
+		if len(b) > 0 {
+			return string(b), nil
 		}
 		return "", &Condition{Kind: EndOfFile, FD: s.fd}
 	}
 	if err != nil {
 		return "", err
 	}
-	line = strings.TrimSuffix(line, "\n")
-	return strings.TrimSuffix(line, "\r"), nil
+	b = bytes.TrimSuffix(b, []byte("\n"))
+	return string(bytes.TrimSuffix(b, []byte("\r"))), nil
 }
 
 // Buffered reports how many received bytes wait in the read buffer.
@@ -260,7 +261,8 @@ func (s *Socket) FinishOutput(ctx context.Context) error {
 }
 
 // ShutdownWrite flushes and then shuts down the write side (half-close).
-// The socket then prints as unconnected.
+// The socket still prints as connected until the peer's FIN has arrived
+// too (String asks getpeername).
 func (s *Socket) ShutdownWrite(ctx context.Context) error {
 	if err := s.FinishOutput(ctx); err != nil {
 		return err
@@ -268,7 +270,6 @@ func (s *Socket) ShutdownWrite(ctx context.Context) error {
 	if err := unix.Shutdown(s.fd, unix.SHUT_WR); err != nil {
 		return condErr(err, s.fd)
 	}
-	s.setState(stUnconnected)
 	return nil
 }
 
