@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ionetsh/ionetsh/internal/visible"
+	"github.com/ionetsh/ionetsh/repl/visible"
 )
 
 // attach gives the terminal to s until it ends, Ctrl-Z or Ctrl-D,

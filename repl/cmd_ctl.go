@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ionetsh/ionetsh/internal/visible"
+	"github.com/ionetsh/ionetsh/repl/visible"
 )
 
 // defaultWait bounds wait and expect when no timeout is given.

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/ionetsh/ionetsh/history"
-	"github.com/ionetsh/ionetsh/internal/visible"
+	"github.com/ionetsh/ionetsh/repl/visible"
 )
 
 func cmdLog(sh *Shell, args []string) error {

@@ -5,7 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/ionetsh/ionetsh/internal/visible"
+	"github.com/ionetsh/ionetsh/repl/visible"
 	"path"
 	"strings"
 	"time"

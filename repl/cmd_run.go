@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
+	"github.com/ionetsh/ionetsh/repl/visible"
 )
 
 func cmdRun(sh *Shell, args []string) error {

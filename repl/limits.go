@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/ionetsh/ionetsh/history"
-	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
+	"github.com/ionetsh/ionetsh/repl/visible"
 	"golang.org/x/sys/unix"
 )
 

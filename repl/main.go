@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/ionetsh/ionetsh/history"
-	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex/loadgen"
+	"github.com/ionetsh/ionetsh/repl/visible"
 	"github.com/mattn/go-isatty"
 )
 

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ionetsh/ionetsh/internal/visible"
+	"github.com/ionetsh/ionetsh/repl/visible"
 )
 
 // minRepaint is the shortest time between two writes of the live

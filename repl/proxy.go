@@ -2,7 +2,7 @@ package repl
 
 import (
 	"fmt"
-	"github.com/ionetsh/ionetsh/internal/visible"
+	"github.com/ionetsh/ionetsh/repl/visible"
 	"net"
 	"os"
 	"strconv"

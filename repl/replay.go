@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/fatih/color"
-	"github.com/ionetsh/ionetsh/internal/visible"
+	"github.com/ionetsh/ionetsh/repl/visible"
 )
 
 // Replay pacing at --pace 1: how long each typed character and the pause

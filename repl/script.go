@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ionetsh/ionetsh/internal/visible"
+	"github.com/ionetsh/ionetsh/repl/visible"
 )
 
 // maxScriptLine is the longest script line run; a longer one is an

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/ionetsh/ionetsh/history"
-	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
+	"github.com/ionetsh/ionetsh/repl/visible"
 )
 
 // maxLineBytes is the longest line a session keeps and shows whole.

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/ionetsh/ionetsh/history"
-	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
 	"github.com/ionetsh/ionetsh/netex/toxproxy"
+	"github.com/ionetsh/ionetsh/repl/visible"
 )
 
 // errQuit is returned by quit and exit to end the shell.

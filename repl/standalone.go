@@ -12,8 +12,8 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/ionetsh/ionetsh/internal/visible"
 	"github.com/ionetsh/ionetsh/netex"
+	"github.com/ionetsh/ionetsh/repl/visible"
 )
 
 // standaloneUsage is the one-line synopsis of ionetsh run.

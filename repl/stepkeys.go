@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ionetsh/ionetsh/internal/visible"
+	"github.com/ionetsh/ionetsh/repl/visible"
 	"golang.org/x/sys/unix"
 )
 

@@ -3,7 +3,7 @@ package repl
 import (
 	"context"
 	"fmt"
-	"github.com/ionetsh/ionetsh/internal/visible"
+	"github.com/ionetsh/ionetsh/repl/visible"
 	"strconv"
 	"strings"
 	"time"
