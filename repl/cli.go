@@ -23,7 +23,7 @@ usage:
   ionetsh --replay FILE [--pace 1.0] [--step]
                                      replay a saved script as a paced demo
   ionetsh run EXAMPLE [--host H] [--port P] [--bind ADDR]
-                      [--backlog N] [--heap SIZE]
+                      [--backlog N] [--heap SIZE] [--ipv6]
                                      run one example in the foreground
   ionetsh help [COMMAND]             the shell's commands, or one of them
   ionetsh examples                   the examples, the tutorial's and beyond

@@ -11,6 +11,7 @@ import (
 )
 
 func cmdRun(sh *Shell, args []string) error {
+	args, ipv6 := takeFlag(args, "--ipv6")
 	var exOpts netex.ExampleOptions
 	if len(args) > 0 {
 		if ex, ok := netex.Lookup(args[0]); ok {
@@ -43,6 +44,9 @@ func cmdRun(sh *Shell, args []string) error {
 		return err
 	}
 	cfg.Opts = exOpts
+	if ipv6 {
+		cfg.Family = netex.IPv6
+	}
 	name := o.vals["name"]
 	if name == "" {
 		name = sh.defaultName(ex.Name)
@@ -72,7 +76,7 @@ func roleOptions(o options, ex *netex.Example) error {
 // config builds an example's configuration from the shell's defaults and
 // a command's options.
 func (sh *Shell) config(o options, server bool) (netex.Config, error) {
-	cfg := netex.Config{Host: sh.host, Port: sh.port, Bind: o.vals["bind"], Backlog: sh.backlog}
+	cfg := netex.Config{Host: sh.host, Port: sh.port, Bind: o.vals["bind"], Backlog: sh.backlog, Family: sh.family}
 	if b, ok := o.vals["backlog"]; ok {
 		n, err := parseBacklog(b)
 		if err != nil {
@@ -135,11 +139,12 @@ func (sh *Shell) afterStart(s *Session) error {
 func cmdConnect(sh *Shell, args []string) error {
 	args, detach := takeFlag(args, "--detach")
 	args, raw := takeFlag(args, "--raw")
+	args, ipv6 := takeFlag(args, "--ipv6")
 	args, exOpts, takesAll, err := takeClientFlags(args)
 	if err != nil {
 		return err
 	}
-	o, err := parseOptions(args, "name", "count")
+	o, err := parseOptions(args, "name", "count", "host")
 	if err != nil {
 		return err
 	}
@@ -151,6 +156,7 @@ func cmdConnect(sh *Shell, args []string) error {
 		if err != nil {
 			return err
 		}
+		cfg.Family = sh.clientFamily(ipv6)
 		if err := takesAll(rawClientExample(nil)); err != nil {
 			return err
 		}
@@ -171,7 +177,20 @@ func cmdConnect(sh *Shell, args []string) error {
 	if err != nil {
 		return err
 	}
-	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: port, Opts: exOpts}, rawDisplay(raw))
+	if h := o.vals["host"]; h != "" {
+		host = h // e.g. ::1 for a dual-stack server, or localhost
+	}
+	cfg := netex.Config{Host: host, Port: port, Opts: exOpts, Family: sh.clientFamily(ipv6)}
+	return sh.startClients(o, detach, client, cfg, rawDisplay(raw))
+}
+
+// clientFamily is the family a client's host name resolves to: IPv6 with
+// --ipv6, else set family's. An IP address chooses its own.
+func (sh *Shell) clientFamily(ipv6 bool) netex.Family {
+	if ipv6 {
+		return netex.IPv6
+	}
+	return sh.family
 }
 
 // rawTarget reads connect's words as an address when they name no

@@ -46,13 +46,15 @@ var (
 // commands returns the command table, in the order help lists it.
 func commands() []Command {
 	return []Command{
-		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR] [--backlog N] [--heap SIZE]", Summary: "start a session running an example; for a server, return once it listens",
-			Options:  []Option{optName, optHost, optPort, optBind, optBacklog, {Name: "--heap SIZE", Default: "set heap (64MiB)", Help: "the session's heap budget for buffered input: a longer line is a HEAP-EXHAUSTED-ERROR"}},
+		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR] [--backlog N] [--heap SIZE] [--ipv6]", Summary: "start a session running an example; for a server, return once it listens",
+			Options:  []Option{optName, optHost, optPort, optBind, optBacklog, {Name: "--ipv6", Default: "set family (ipv4)", Help: "host names resolve to IPv6, and a server with no --bind binds :: (dual stack)"}, {Name: "--heap SIZE", Default: "set heap (64MiB)", Help: "the session's heap budget for buffered input: a longer line is a HEAP-EXHAUSTED-ERROR"}},
 			Examples: []string{"run ex4-server --port 0 --bind 127.0.0.1", "run ex1-client --port 9999 --name c1", "run ex7-server --port 0 --heap 1MiB"},
 			Details:  "The tutorial's forms work too: run ex4-server :port 9999, and (run-ex4-server :port 9999). A name an ended session had is taken again, replacing it. " + beyondRunHelp(),
 			Run:      cmdRun, Complete: completeRun},
-		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] [--count N] [--detach] [--raw] | HOST:PORT | HOST PORT | :PORT", Summary: "start a client against a server session or a listener; raw, or an address, is a raw client steered by hand",
+		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] [--host H] [--ipv6] [--count N] [--detach] [--raw] | HOST:PORT | HOST PORT | :PORT", Summary: "start a client against a server session or a listener; raw, or an address, is a raw client steered by hand",
 			Options: []Option{{Name: "CLIENT", Default: "the lowest-numbered client that pairs (ex1-client for daytime)", Help: "the client example to run, or raw"}, optName,
+				{Name: "--host", Default: "the server's address", Help: "the host to dial instead, e.g. ::1 for a server bound to ::"},
+				{Name: "--ipv6", Default: "set family (ipv4)", Help: "a host name resolves to its IPv6 address"},
 				{Name: "--count", Default: "1", Help: "start N clients at once, named NAME-1..NAME-N"},
 				{Name: "--detach", Default: "off", Help: "do not attach the terminal; the prompt stays"},
 				{Name: "--raw", Default: "off", Help: "show what a raw client receives as it is, escape codes and all, instead of made visible"}},

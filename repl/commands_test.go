@@ -99,7 +99,7 @@ func TestErrors(t *testing.T) {
 		{"run ex1-client --backlog 9", `--backlog is for servers; ex1-client is a client`},
 		{"run ex5-server --backlog 0", `bad backlog "0": want a number from 1 to 65535`},
 		{"set backlog many", `bad backlog "many"`},
-		{"set speed 3", `unknown setting "speed"; settings: host, port, bind, backlog, heap, color, log-lines, log-bytes, errexit`},
+		{"set speed 3", `unknown setting "speed"; settings: host, port, bind, backlog, heap, family, color, log-lines, log-bytes, errexit`},
 		{"connect nosuch", `no session named "nosuch"`},
 		{"connect 127.0.0.1:0", `bad port "0": want a number from 1 to 65535`},
 		{"help nosuch", `unknown command "nosuch"`},

@@ -177,7 +177,7 @@ func (s *Session) State() string {
 // Addr returns the address to show: where a server listens, or "-".
 func (s *Session) Addr() string {
 	if a, ok := s.run.Addr(); ok && !s.Ended() {
-		return a.String()
+		return fmt.Sprintf("%s:%d", a.Addr(), a.Port()) // H:P as the examples print it, no brackets
 	}
 	return "-"
 }

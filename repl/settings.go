@@ -44,6 +44,9 @@ func settings() []setting {
 		{Name: "heap", Values: "SIZE", Default: "64MiB", Help: "the heap budget each new session has for buffered input: a read that would hold more of a line is a HEAP-EXHAUSTED-ERROR",
 			Get: func(sh *Shell) string { return heapString(sh.heap) },
 			Set: setHeap},
+		{Name: "family", Values: "ipv4|ipv6", Default: "ipv4", Help: "what host names such as localhost resolve to for later commands (run and connect --ipv6 choose IPv6 for one command); an IP address chooses its own",
+			Get: func(sh *Shell) string { return strings.ToLower(sh.family.String()) },
+			Set: setFamily, Choices: []string{"ipv4", "ipv6"}},
 		{Name: "color", Values: "on|off", Default: "on at a terminal", Help: "colour each session's name",
 			Get: func(sh *Shell) string { return onOff(sh.colour.Load()) },
 			Set: setColour, Choices: []string{"on", "off"}},
@@ -227,4 +230,17 @@ func heapString(n int64) string {
 		n = netex.DefaultHeap
 	}
 	return sizeString(n)
+}
+
+// setFamily is set family ipv4|ipv6.
+func setFamily(sh *Shell, v string) error {
+	switch strings.ToLower(v) {
+	case "ipv4":
+		sh.family = netex.IPv4
+	case "ipv6":
+		sh.family = netex.IPv6
+	default:
+		return fmt.Errorf("set family takes ipv4 or ipv6, not %s", visible.Quote(v))
+	}
+	return nil
 }

@@ -42,6 +42,9 @@ type Shell struct {
 	bind    string
 	errexit bool
 	backlog int // servers' listen backlog; 0 is the tutorial's 5
+	// family is what host names resolve to (set family): IPv4, as in
+	// the tutorial, or IPv6.
+	family netex.Family
 	// heap is the heap budget of new sessions, in bytes (0: netex's
 	// default), set with set heap.
 	heap int64

@@ -17,7 +17,7 @@ import (
 )
 
 // standaloneUsage is the one-line synopsis of ionetsh run.
-const standaloneUsage = "usage: ionetsh run NAME [--host H] [--port P] [--bind ADDR] [--backlog N] [--heap SIZE]"
+const standaloneUsage = "usage: ionetsh run NAME [--host H] [--port P] [--bind ADDR] [--backlog N] [--heap SIZE] [--ipv6]"
 
 // errReported is a parse error the flag package has already printed.
 var errReported = errors.New("reported")
@@ -85,6 +85,7 @@ func parseStandalone(args []string, stderr io.Writer) (standaloneRun, error) {
 	bind := fs.String("bind", "0.0.0.0", "the address a server binds to")
 	backlog := fs.String("backlog", strconv.Itoa(netex.DefaultBacklog), "a server's listen backlog")
 	heap := fs.String("heap", "64MiB", "the heap budget for buffered input")
+	ipv6 := fs.Bool("ipv6", false, "host names resolve to IPv6; a server binds :: unless --bind says otherwise")
 	var names []string
 	for {
 		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
@@ -122,6 +123,12 @@ func parseStandalone(args []string, stderr io.Writer) (standaloneRun, error) {
 	}
 	if err == nil {
 		cfg.Heap, err = parseSize(*heap)
+	}
+	if *ipv6 {
+		cfg.Family = netex.IPv6
+		if !flagSet(fs, "bind") {
+			cfg.Bind = "::"
+		}
 	}
 	return standaloneRun{ex: ex, cfg: cfg}, err
 }
@@ -231,4 +238,11 @@ func (s shortLines) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), nil
+}
+
+// flagSet reports whether the command line set the flag name.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
