@@ -14,7 +14,8 @@ func DaytimeString(t time.Time) string {
 
 // listenServer is the servers' common prologue: make a passive socket,
 // print it, bind it to the Env's bind address and port with SO_REUSEADDR,
-// listen with backlog 5, printing each step as the tutorial does. On an
+// listen with the Env's backlog (the tutorial's 5 unless the Run was
+// given another), printing each step as the tutorial does. On an
 // error the socket is returned too, still open, for the caller to close.
 func listenServer(t *Thread) (*Socket, error) {
 	s, err := t.Env.MakeSocket(true)
@@ -26,7 +27,11 @@ func listenServer(t *Thread) (*Socket, error) {
 		return s, err
 	}
 	t.Printf("Bound socket: %s\n", s)
-	if err := s.Listen(5); err != nil {
+	backlog := t.Env.Backlog
+	if backlog <= 0 {
+		backlog = DefaultBacklog
+	}
+	if err := s.Listen(backlog); err != nil {
 		return s, err
 	}
 	t.Printf("Listening on socket bound to: %s\n", hostPort(s.LocalAddr()))

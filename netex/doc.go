@@ -3,6 +3,13 @@
 // Pairs), the named threads they run as (Thread, Env.Spawn), and the Runs
 // that start and stop them (Start, Run).
 //
+// Beyond the tutorial it owns the examples the tutorial's Future
+// Directions planned and never wrote, after Stevens' UNIX Network
+// Programming (Example.Origin says which chapter): ex9-client and
+// ex9-server (nonblocking connect and accept), ex10-client and
+// ex10-server (TCP urgent data), ex11-client and ex11-server (UDP). They
+// take options of their own (Example.Flags, Config.Opts).
+//
 // The layer the examples are written against lives in two packages of its
 // own: iolib (sockets, line and raw I/O, conditions, printed forms) and
 // iomux (the epoll event base). This package re-exports the names the

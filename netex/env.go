@@ -22,6 +22,9 @@ type Env struct {
 	Bind   netip.Addr // the address servers bind to
 	Family Family     // the family a host name is resolved for
 	Stdin  LineSource // standard input; nil is always at end-of-file
+	Opts   ExampleOptions
+	// Backlog is the listen backlog of a server's passive socket.
+	Backlog int
 
 	run *Run
 

@@ -15,14 +15,15 @@ import "errors"
 // form and is printed however the function ends.
 func runEx4Client(t *Thread) (bool, error) {
 	defer t.Printf("Client Exited.\n")
-	return handleRefused(t, false, ex4ClientHelper(t))
+	return handleRefused(t, false, ex4ClientHelper(t, ex4Echo))
 }
 
 // ex4ClientHelper is run-ex4-client-helper: connect inside a
 // with-open-socket, print both ends, then echo lines until a condition,
 // which is reported here. The socket is closed normally (flushing) after
-// a handled condition and aborted when an error escapes.
-func ex4ClientHelper(t *Thread) error {
+// a handled condition and aborted when an error escapes. echo is the
+// loop (ex4Echo; ex10-client's, which tells the end of its input apart).
+func ex4ClientHelper(t *Thread, echo func(*Thread, *Socket) error) error {
 	s, err := connectReported(t)
 	if s != nil {
 		defer s.Abort()
@@ -30,8 +31,10 @@ func ex4ClientHelper(t *Thread) error {
 	if err != nil {
 		return err
 	}
-	err = ex4Echo(t, s)
+	err = echo(t, s)
 	switch {
+	case errors.Is(err, errEndOfInput):
+		t.Printf("End of input: closing the connection.\n")
 	case errors.Is(err, ConnectionReset):
 		t.Printf("Got connection reset. Server went away!")
 	case errors.Is(err, Hangup):
@@ -53,16 +56,24 @@ func ex4Echo(t *Thread, s *Socket) error {
 		if err != nil {
 			return err
 		}
-		if err := s.WriteLine(t.Ctx, line); err != nil {
+		if err := echoLine(t, s, line); err != nil {
 			return err
 		}
-		if err := s.FinishOutput(t.Ctx); err != nil {
-			return err
-		}
-		echo, err := s.ReadLine(t.Ctx)
-		if err != nil {
-			return err
-		}
-		t.Printf("%s\n", echo)
 	}
+}
+
+// echoLine sends line, flushes, and reads and prints the server's line.
+func echoLine(t *Thread, s *Socket, line string) error {
+	if err := s.WriteLine(t.Ctx, line); err != nil {
+		return err
+	}
+	if err := s.FinishOutput(t.Ctx); err != nil {
+		return err
+	}
+	echo, err := s.ReadLine(t.Ctx)
+	if err != nil {
+		return err
+	}
+	t.Printf("%s\n", echo)
+	return nil
 }

@@ -37,14 +37,14 @@ func ex5Echo(ct *Thread, client *Socket, who string) error {
 		if err != nil {
 			return err
 		}
-		ct.Printf("Read line from %s: %s\n", who, line)
+		ct.printLine("Read line from ", who, ": ", line)
 		if err := client.WriteLine(ct.Ctx, line); err != nil {
 			return err
 		}
 		if err := client.FinishOutput(ct.Ctx); err != nil {
 			return err
 		}
-		ct.Printf("Wrote line to %s: %s\n", who, line)
+		ct.printLine("Wrote line to ", who, ": ", line)
 		if line == "quit" {
 			return nil
 		}

@@ -26,34 +26,29 @@ type ex8Buffer struct {
 	eofSeen         bool
 }
 
-// newEx8Buffer makes a client's io-buffer and returns its handlers, which
-// the listener registers at once.
+// newEx8Buffer makes a client's io-buffer and returns its read handler,
+// which the listener registers at once. The write handler is registered
+// only while bytes wait that a send could not take.
 func newEx8Buffer(c *muxClient) (Handler, Handler) {
-	b := &ex8Buffer{c: c, buf: make([]byte, ex8MaxBytes), readRegistered: true, writeRegistered: true}
-	return b.readSomeBytes, b.writeSomeBytes
+	b := &ex8Buffer{c: c, buf: make([]byte, ex8MaxBytes), readRegistered: true}
+	return b.readSomeBytes, nil
 }
 
-// readSomeBytes receives into the free room, then tries to write right
-// away without waiting for the socket to be writable, registering the
-// write handler for whatever does not go. With the buffer full it
-// removes itself until the writer frees room.
+// readSomeBytes receives into the free room, then writes right away, as
+// the original does, without waiting for the socket to be writable; the
+// write handler is registered only for what does not go. With the buffer
+// full it removes itself until the writer frees room.
 func (b *ex8Buffer) readSomeBytes(int, Event, Exception) error {
 	if b.r < len(b.buf) {
 		n, err := b.c.sock.ReceiveInto(b.buf[b.r:])
 		if err != nil {
 			return b.readFailed(err)
 		}
-		b.c.printf("Read %d bytes from %s\n", n, b.c.who)
+		b.c.srv.t.printCount("Read ", n, " bytes from ", b.c.who)
 		b.r += n
 		b.c.sock.ReportAppBuf(b.r - b.w)
 	}
 	if b.r != b.w {
-		if !b.writeRegistered {
-			if err := b.c.setHandler(Write, b.writeSomeBytes); err != nil {
-				return err
-			}
-			b.writeRegistered = true
-		}
 		if err := b.writeSomeBytes(b.c.fd, Write, ExcNone); err != nil || b.c.closed {
 			return err
 		}
@@ -91,14 +86,15 @@ func (b *ex8Buffer) readFailed(err error) error {
 
 // writeSomeBytes sends what it can of the buffered bytes. With nothing
 // left it removes itself, or closes the connection after end-of-file;
-// once there is room again it registers the read handler.
+// with bytes left it makes sure it is registered. Once there is room
+// again it registers the read handler.
 func (b *ex8Buffer) writeSomeBytes(int, Event, Exception) error {
 	if b.r > b.w {
 		n, err := b.c.sock.SendFrom(b.buf[b.w:b.r])
 		if err != nil {
 			return b.writeFailed(err)
 		}
-		b.c.printf("Wrote %d bytes to %s\n", n, b.c.who)
+		b.c.srv.t.printCount("Wrote ", n, " bytes to ", b.c.who)
 		b.w += n
 		b.r = copy(b.buf, b.buf[b.w:b.r])
 		b.w = 0
@@ -108,8 +104,12 @@ func (b *ex8Buffer) writeSomeBytes(int, Event, Exception) error {
 		if b.eofSeen {
 			return b.c.close()
 		}
-		b.c.disconnect(Write)
-		b.writeRegistered = false
+		if b.writeRegistered {
+			b.c.disconnect(Write)
+			b.writeRegistered = false
+		}
+	} else if err := b.registerWrite(); err != nil {
+		return err
 	}
 	if b.r < len(b.buf) && !b.eofSeen && !b.readRegistered {
 		if err := b.c.setHandler(Read, b.readSomeBytes); err != nil {
@@ -130,10 +130,16 @@ func (b *ex8Buffer) writeFailed(err error) error {
 		return b.c.close()
 	case errors.Is(err, WouldBlock):
 		b.c.printf("write-some-bytes: ewouldblock\n")
-		return nil
+		return b.registerWrite()
 	case errors.Is(err, BrokenPipe):
 		b.c.printf("Client %s got hangup on write.\n", b.c.who)
 		return b.c.close()
 	}
 	return err
+}
+
+// registerWrite registers the write handler, if it is not already, for
+// bytes a send could not take.
+func (b *ex8Buffer) registerWrite() error {
+	return b.c.register(Write, b.writeSomeBytes, &b.writeRegistered)
 }

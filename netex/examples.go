@@ -24,10 +24,12 @@ const (
 	Daytime Protocol = iota
 	Echo
 	EchoHalfClose
+	EchoUrgent
+	UDPDaytimeEcho
 )
 
 func (p Protocol) String() string {
-	return [...]string{"daytime", "echo", "echo with half-close"}[p]
+	return [...]string{"daytime", "echo", "echo with half-close", "echo with urgent data", "UDP daytime and echo"}[p]
 }
 
 // Design is how an example is structured.
@@ -63,6 +65,11 @@ type Example struct {
 	Peers    []string // the examples it pairs with (spec §4)
 	Summary  string   // one line, in our own words
 	Explain  string   // a few sentences: what it shows and what to try
+	// Origin, for the examples beyond the tutorial (ex9 and up), says
+	// where the idea comes from; it is empty for the tutorial's own.
+	Origin string
+	// Flags are the options it takes beyond --host, --port and --bind.
+	Flags []Flag
 	// ReadsStdin is true for clients that read standard input.
 	ReadsStdin bool
 	// Run is the example's entry function. It returns the example's Lisp
@@ -72,15 +79,24 @@ type Example struct {
 
 var (
 	daytimeClients = []string{"ex1-client", "ex2-client", "ex3-client"}
-	daytimeServers = []string{"ex1-server", "ex2-server", "ex3-server", "ex4-server"}
-	echoClients    = []string{"ex4-client", "ex5a-client"}
-	echoServers    = []string{"ex5-server", "ex6-server"}
-	halfClients    = []string{"ex5b-client"}
-	halfServers    = []string{"ex7-server", "ex8-server"}
+	// The daytime examples beyond the tutorial pair with the tutorial's.
+	allDaytimeClients = append(slices.Clip(daytimeClients), "ex9-client")
+	allDaytimeServers = append(slices.Clip(daytimeServers), "ex9-server")
+	daytimeServers    = []string{"ex1-server", "ex2-server", "ex3-server", "ex4-server"}
+	echoClients       = []string{"ex4-client", "ex5a-client"}
+	echoServers       = []string{"ex5-server", "ex6-server"}
+	halfClients       = []string{"ex5b-client"}
+	halfServers       = []string{"ex7-server", "ex8-server"}
 )
 
-// Examples returns the registry, in tutorial order: clients, then servers.
+// Examples returns the registry, in tutorial order: clients, then
+// servers; then the examples beyond the tutorial (Beyond).
 func Examples() []*Example {
+	return append(tutorialExamples(), beyondExamples()...)
+}
+
+// tutorialExamples are the tutorial's fourteen.
+func tutorialExamples() []*Example {
 	return []*Example{
 		{Name: "ex1-client", Role: Client, Protocol: Daytime, Design: Iterative, IO: Blocking, Peers: daytimeServers, Run: runEx1Client,
 			Summary: "daytime client in C style: connect, read one line, close; handles nothing",
@@ -100,16 +116,16 @@ func Examples() []*Example {
 		{Name: "ex5b-client", Role: Client, Protocol: EchoHalfClose, Design: Multiplexed, IO: Blocking, Peers: halfServers, ReadsStdin: true, Run: runEx5bClient,
 			Summary: "ex5a with half-close: shuts down its write side at end of input and reads every echo",
 			Explain: "At end of input it shuts down only the write side of the socket and keeps reading until the server closes. Against ex7-server or ex8-server every line of a batch comes back, in order. Try eof after a few sends."},
-		{Name: "ex1-server", Role: Server, Protocol: Daytime, Design: Iterative, IO: Blocking, Peers: daytimeClients, Run: runEx1Server,
+		{Name: "ex1-server", Role: Server, Protocol: Daytime, Design: Iterative, IO: Blocking, Peers: allDaytimeClients, Run: runEx1Server,
 			Summary: "one-shot daytime server: accepts one client, sends the time, returns",
 			Explain: "Create, bind, listen, accept, write, close: the whole server recipe once. It serves a single client and returns T. Start it twice on one port to see the unhandled SOCKET-ADDRESS-IN-USE-ERROR."},
-		{Name: "ex2-server", Role: Server, Protocol: Daytime, Design: Iterative, IO: Blocking, Peers: daytimeClients, Run: runEx2Server,
+		{Name: "ex2-server", Role: Server, Protocol: Daytime, Design: Iterative, IO: Blocking, Peers: allDaytimeClients, Run: runEx2Server,
 			Summary: "iterative daytime server: serves clients one at a time, forever",
 			Explain: "A loop around accept: clients are served strictly one after another. It handles no condition; stop it to see the scoped forms close its sockets."},
-		{Name: "ex3-server", Role: Server, Protocol: Daytime, Design: Iterative, IO: Blocking, Peers: daytimeClients, Run: runEx3Server,
+		{Name: "ex3-server", Role: Server, Protocol: Daytime, Design: Iterative, IO: Blocking, Peers: allDaytimeClients, Run: runEx3Server,
 			Summary: "iterative daytime server that handles reset and hangup, and a busy port",
 			Explain: "As ex2, with handlers: a client that resets or goes away before the write is reported, not fatal, and a busy port prints a hint about :reuse-addr instead of entering the debugger."},
-		{Name: "ex4-server", Role: Server, Protocol: Daytime, Design: Threaded, IO: Blocking, Peers: daytimeClients, Run: runEx4Server,
+		{Name: "ex4-server", Role: Server, Protocol: Daytime, Design: Threaded, IO: Blocking, Peers: allDaytimeClients, Run: runEx4Server,
 			Summary: "daytime server with one thread per client",
 			Explain: "Each accepted client gets its own thread. Run threads while clients connect, then stop it: the cleanup destroys every live client thread, and each thread's own cleanup closes its connection."},
 		{Name: "ex5-server", Role: Server, Protocol: Echo, Design: Threaded, IO: Blocking, Peers: echoClients, Run: runEx5Server,
@@ -155,6 +171,10 @@ func PreferredClient(server *Example) string {
 		return "ex3-client"
 	case Echo:
 		return "ex4-client"
+	case EchoUrgent:
+		return "ex10-client"
+	case UDPDaytimeEcho:
+		return "ex11-client"
 	}
 	return "ex5b-client"
 }

@@ -16,16 +16,25 @@ import (
 // every blocking call of iolib, iomux and this package made with it
 // records what the thread waits for.
 
-// waitState says what a blocked thread waits for: ready reports whether
+// waitState says what a blocked thread waits for: Ready reports whether
 // the wait would end now.
-type waitState struct{ ready func() bool }
+type waitState = iolib.Ready
 
 // threadWaiter is a Thread as the iolib.Waiter of its context.
 type threadWaiter Thread
 
 // Wait marks the thread as blocked until the returned function is called.
 func (w *threadWaiter) Wait(ready func() bool) func() {
-	prev := w.wait.Swap(&waitState{ready: ready})
+	return w.WaitOn(&waitState{Ready: ready})
+}
+
+// WaitOn is Wait for a Ready the caller keeps (a socket's). A wait that
+// is not nested in another, the usual case, allocates nothing.
+func (w *threadWaiter) WaitOn(r *iolib.Ready) func() {
+	prev := w.wait.Swap(r)
+	if prev == nil {
+		return w.unwait
+	}
 	return func() { w.wait.Store(prev) }
 }
 
@@ -68,7 +77,7 @@ func (r *Run) Idle() bool {
 	r.env.mu.Unlock()
 	for _, t := range ts {
 		w := t.wait.Load()
-		if w == nil || w.ready() {
+		if w == nil || w.Ready() {
 			return false
 		}
 	}

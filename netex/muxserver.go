@@ -8,7 +8,9 @@ import (
 // ioBufferMaker is make-exN-io-buffer: given a freshly accepted client, it
 // returns the read and the write handler of that client's io-buffer. Both
 // are registered as soon as they are made, as in the Lisp, where asking
-// the io-buffer for a handler marks it registered.
+// the io-buffer for a handler marks it registered; a nil write handler is
+// not registered (ex7 and ex8 register for writability only once a send
+// falls short).
 type ioBufferMaker func(c *muxClient) (read, write Handler)
 
 // muxServer is the skeleton ex7-server and ex8-server share: the event
@@ -104,6 +106,9 @@ func (m *muxServer) listenerHandler(server *Socket) Handler {
 		if err := c.setHandler(Read, read); err != nil {
 			return err
 		}
+		if write == nil {
+			return nil
+		}
 		return c.setHandler(Write, write)
 	}
 }
@@ -135,6 +140,19 @@ func (c *muxClient) printf(format string, args ...any) { c.srv.t.Printf(format, 
 // setHandler registers h as the client's handler for ev.
 func (c *muxClient) setHandler(ev Event, h Handler) error {
 	return c.srv.base.SetIOHandler(c.fd, ev, h)
+}
+
+// register sets h as the client's handler for ev unless *registered says
+// it is already, and records that it is.
+func (c *muxClient) register(ev Event, h Handler, registered *bool) error {
+	if *registered {
+		return nil
+	}
+	if err := c.setHandler(ev, h); err != nil {
+		return err
+	}
+	*registered = true
+	return nil
 }
 
 // disconnect is the disconnector called with some of :read, :write,

@@ -6,15 +6,19 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// DefaultHost and DefaultPort are the tutorial's *host* and *port*.
+// DefaultHost and DefaultPort are the tutorial's *host* and *port*;
+// DefaultBacklog is the listen backlog its servers use, small enough that
+// clients queue up and are refused, which is one of its lessons.
 const (
-	DefaultHost = "localhost"
-	DefaultPort = 9999
+	DefaultHost    = "localhost"
+	DefaultPort    = 9999
+	DefaultBacklog = 5
 )
 
 // LineSource is an example's standard input. ReadLine returns io.EOF at
@@ -36,6 +40,11 @@ type Config struct {
 	Family Family
 	Out    io.Writer  // receives whole lines, one or more per Write
 	Stdin  LineSource // nil means standard input is at end-of-file
+	// Opts are the options of the examples beyond the tutorial.
+	Opts ExampleOptions
+	// Backlog is a server's listen backlog; 0 means DefaultBacklog, the
+	// tutorial's 5.
+	Backlog int
 }
 
 // Result is how a Run ended.
@@ -64,6 +73,7 @@ type Run struct {
 
 	outMu sync.Mutex
 	out   io.Writer
+	batch *outBatch // for an *os.File out; nil otherwise
 
 	mu       sync.Mutex
 	addr     netip.AddrPort
@@ -93,7 +103,13 @@ func Start(ctx context.Context, ex *Example, cfg Config) (*Run, error) {
 		cfg.Out = io.Discard
 	}
 	r := &Run{ex: ex, out: cfg.Out, started: time.Now(), listenCh: make(chan struct{}), done: make(chan struct{})}
-	r.env = &Env{Host: cfg.Host, Port: cfg.Port, Bind: bind, Family: cfg.Family, Stdin: cfg.Stdin, run: r}
+	if f, ok := cfg.Out.(*os.File); ok {
+		r.batch = newOutBatch(f)
+	}
+	if cfg.Backlog <= 0 {
+		cfg.Backlog = DefaultBacklog
+	}
+	r.env = &Env{Host: cfg.Host, Port: cfg.Port, Bind: bind, Family: cfg.Family, Backlog: cfg.Backlog, Stdin: cfg.Stdin, Opts: cfg.Opts, run: r}
 	var val bool
 	var err error
 	r.main = r.env.start("run-"+ex.Name, ctx, func(t *Thread) {
@@ -115,6 +131,9 @@ func Start(ctx context.Context, ex *Example, cfg Config) (*Run, error) {
 		r.res = Result{Value: val, Err: err, Stopped: stopped}
 		r.mu.Unlock()
 		r.markListening(netip.AddrPort{}, false)
+		if r.batch != nil {
+			r.batch.close()
+		}
 		close(r.done)
 	}()
 	return r, nil
@@ -156,13 +175,19 @@ func (r *Run) Addr() (netip.AddrPort, bool) {
 
 func (r *Run) markListening(a netip.AddrPort, ok bool) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.listened {
+		r.mu.Unlock()
 		return
 	}
 	r.listened = true
 	if ok {
 		r.addr = a
+	}
+	r.mu.Unlock()
+	if r.batch != nil {
+		// What the server has printed so far is out before anyone
+		// learns that it listens, as when every line was written at once.
+		r.batch.sync()
 	}
 	close(r.listenCh)
 }
@@ -174,8 +199,14 @@ type ThreadWriter interface {
 	WriteThread(seq int, p []byte)
 }
 
-// emit sends whole lines to the caller's writer, one Write at a time.
+// emit sends whole lines to the caller's writer. A file gets them
+// through the Run's batch (see outBatch); any other writer one Write (or
+// WriteThread) at a time, at once.
 func (r *Run) emit(seq int, p []byte) {
+	if r.batch != nil {
+		r.batch.add(p)
+		return
+	}
 	r.outMu.Lock()
 	defer r.outMu.Unlock()
 	if tw, ok := r.out.(ThreadWriter); ok {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,11 +35,24 @@ type Thread struct {
 	done   chan struct{}
 	out    *lineWriter
 	wait   atomic.Pointer[waitState] // what the thread is blocked on
+	unwait func()                    // clears wait
 }
 
 // Printf prints to the thread's output.
 func (t *Thread) Printf(format string, args ...any) {
 	fmt.Fprintf(t.Out, format, args...)
+}
+
+// printLine prints the parts and a newline: Printf with only %s verbs,
+// for the lines a server prints per request, without fmt's cost.
+func (t *Thread) printLine(parts ...string) { t.out.writeLine(parts, -1, 0) }
+
+// printCount is printLine with n in decimal between before and the rest,
+// e.g. printCount("Read ", n, " bytes from ", who).
+func (t *Thread) printCount(before string, n int, rest ...string) {
+	parts := make([]string, 0, 4)
+	parts = append(append(parts, before), rest...)
+	t.out.writeLine(parts, 1, n)
 }
 
 // Name returns the thread's name, upper-cased as SBCL prints it.
@@ -79,6 +93,7 @@ func (t *Thread) Destroy() {
 func (e *Env) start(name string, parent context.Context, body func(t *Thread)) *Thread {
 	ctx, cancel := context.WithCancel(parent)
 	t := &Thread{Env: e, name: strings.ToUpper(name), id: e.nextID(), cancel: cancel, done: make(chan struct{})}
+	t.unwait = func() { t.wait.Store(nil) }
 	t.Ctx = iolib.WithWaiter(ctx, (*threadWaiter)(t))
 	t.out = &lineWriter{emit: func(p []byte) { e.run.emit(t.seq, p) }}
 	t.Out = t.out
@@ -120,11 +135,34 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.buf = append(w.buf, p...)
+	w.emitLines()
+	return len(p), nil
+}
+
+// writeLine writes the parts and a newline, with num in decimal before
+// parts[numAt] (numAt < 0: no number).
+func (w *lineWriter) writeLine(parts []string, numAt, num int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for i, p := range parts {
+		if i == numAt {
+			w.buf = strconv.AppendInt(w.buf, int64(num), 10)
+		}
+		w.buf = append(w.buf, p...)
+	}
+	if numAt == len(parts) {
+		w.buf = strconv.AppendInt(w.buf, int64(num), 10)
+	}
+	w.buf = append(w.buf, '\n')
+	w.emitLines()
+}
+
+// emitLines emits the whole lines held, keeping a partial last line.
+func (w *lineWriter) emitLines() {
 	if i := bytes.LastIndexByte(w.buf, '\n'); i >= 0 {
 		w.emit(w.buf[:i+1])
 		w.buf = append(w.buf[:0], w.buf[i+1:]...)
 	}
-	return len(p), nil
 }
 
 // flush emits a pending partial line, ended as a Lisp fresh-line would.

@@ -16,6 +16,9 @@ var watchHints = map[string]string{
 	"ex5-server":  "`trace ex5-server` shows each line in and out with its \\r\\n. After a client's quit it closes first: TIME_WAIT here, CLOSE_WAIT on the client.",
 	"ex6-server":  "`watch sockets ex6-server --all` while a raw client holds half a line: that conn's APP-BUF holds it, and new clients wait in the accept queue (listener RECV-Q up to 6, rows marked queued).",
 	"ex7-server":  "APP-BUF is the line queue, up to the 4096-byte mark; with a client that does not read, the rest waits in the kernel's RECV-Q and SEND-Q (`watch sockets --all`).",
+	"ex9-server":  "Run it with --accept-delay 2 and connect: during the pause `sockets ex9-server --all` shows the connection queued (listener RECV-Q 1, a queued row); after `reset` the row is gone but RECV-Q still counts 1: the dead connection stays in the accept queue, which is why accept returns it.",
+	"ex10-client": "`trace ex10-client` shows the urgent byte leave as a 1-byte send of its own, between the lines.",
+	"ex11-server": "`sockets ex11-server` lists its datagram socket as dgram, with no TCP state, queues or RTT: UDP has no connection for the kernel to report.",
 	"ex8-server":  "APP-BUF stops at 16384, the io-buffer; with a client that does not read, the rest piles up in the kernel: this conn's RECV-Q and SEND-Q and the client's RECV-Q (`watch sockets --all`).",
 }
 

@@ -22,10 +22,10 @@ usage:
   CMDS | ionetsh [FLAGS]             run commands piped into stdin
   ionetsh --replay FILE [--pace 1.0] [--step]
                                      replay a saved script as a paced demo
-  ionetsh run EXAMPLE [--host H] [--port P] [--bind ADDR]
+  ionetsh run EXAMPLE [--host H] [--port P] [--bind ADDR] [--backlog N]
                                      run one example in the foreground
   ionetsh help [COMMAND]             the shell's commands, or one of them
-  ionetsh examples                   the fourteen examples
+  ionetsh examples                   the examples, the tutorial's and beyond
   ionetsh explain EXAMPLE            what an example shows
   ionetsh completion bash|zsh|fish   print a shell completion script
 `

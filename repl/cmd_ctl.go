@@ -49,19 +49,29 @@ func cmdStop(sh *Shell, args []string) error {
 }
 
 func cmdSend(sh *Shell, args []string) error {
-	if raw, err := sh.sendRaw(args); raw {
-		return err
+	args, urgent := takeFlag(args, "--urgent")
+	if !urgent {
+		if raw, err := sh.sendRaw(args); raw {
+			return err
+		}
 	}
 	partial := len(args) > 0 && args[0] == "-n"
 	if partial {
 		args = args[1:]
 	}
 	if len(args) < 1 {
-		return fmt.Errorf("usage: send [-n] NAME TEXT...")
+		return fmt.Errorf("usage: send [-n|--urgent] NAME TEXT...")
 	}
 	s, err := sh.inputSession(args[0])
 	if err != nil {
 		return err
+	}
+	if urgent {
+		line, err := urgentSend(s, strings.Join(args[1:], " "))
+		if err != nil {
+			return err
+		}
+		args = []string{args[0], line}
 	}
 	send := s.stdin.Send
 	if partial {

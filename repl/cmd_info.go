@@ -108,10 +108,13 @@ func examplesText(width int) string {
 	}
 	table := tableText("NAME\tROLE\tPROTOCOL\tDESIGN\tI/O\tPAIRS WITH\tSUMMARY", rows)
 	if longestLine(table) <= width {
-		return table
+		return withBeyondHeading(table, 1)
 	}
 	var b strings.Builder
 	for _, ex := range netex.Examples() {
+		if ex.Name == firstBeyond() {
+			b.WriteString(wrap(beyondHeading, width, 0))
+		}
 		b.WriteString(twoColumns(ex.Name, fmt.Sprintf("%s %s, %s, %s I/O", ex.Protocol, ex.Role, ex.Design, ex.IO), 13, width))
 		b.WriteString(twoColumns("", "pairs with "+strings.Join(ex.Peers, ", "), 13, width))
 		b.WriteString(twoColumns("", ex.Summary, 13, width))
@@ -138,6 +141,12 @@ func cmdExplain(sh *Shell, args []string) error {
 	}
 	sh.say(fmt.Sprintf("%s (%s %s, %s, %s I/O)\n  %s\n  Pairs with: %s.\n", ex.Name, ex.Protocol, ex.Role,
 		ex.Design, ex.IO, ex.Explain, strings.Join(ex.Peers, ", ")), 0)
+	if ex.Beyond() {
+		sh.say(fmt.Sprintf("  Beyond the tutorial: %s.\n", ex.Origin), 0)
+	}
+	for _, f := range ex.Flags {
+		sh.say(fmt.Sprintf("  Option %s: %s.\n", f.Usage(), f.Help), 4)
+	}
 	if h := ex.WatchHint(); h != "" {
 		sh.say(fmt.Sprintf("  Watch the kernel: %s\n", h), 0)
 	}

@@ -11,16 +11,29 @@ import (
 )
 
 func cmdRun(sh *Shell, args []string) error {
-	o, err := parseOptions(args, "name", "host", "port", "bind")
+	var exOpts netex.ExampleOptions
+	if len(args) > 0 {
+		if ex, ok := netex.Lookup(args[0]); ok {
+			rest, opts, err := takeExampleFlags(ex, args[1:])
+			if err != nil {
+				return err
+			}
+			args, exOpts = append([]string{args[0]}, rest...), opts
+		}
+	}
+	o, err := parseOptions(args, "name", "host", "port", "bind", "backlog")
 	if err != nil {
 		return err
 	}
-	if len(o.pos) != 1 {
-		return fmt.Errorf("usage: run EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]")
+	if len(o.pos) < 1 {
+		return fmt.Errorf("usage: run EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR] [--backlog N]")
 	}
 	ex, ok := netex.Lookup(o.pos[0])
 	if !ok {
 		return unknownExample(o.pos[0])
+	}
+	if err := positionalTargets(ex, o.pos[1:], &exOpts); err != nil {
+		return err
 	}
 	if err := roleOptions(o, ex); err != nil {
 		return err
@@ -29,6 +42,7 @@ func cmdRun(sh *Shell, args []string) error {
 	if err != nil {
 		return err
 	}
+	cfg.Opts = exOpts
 	name := o.vals["name"]
 	if name == "" {
 		name = sh.defaultName(ex.Name)
@@ -49,13 +63,23 @@ func roleOptions(o options, ex *netex.Example) error {
 	if _, ok := o.vals["host"]; ok && ex.Role == netex.Server {
 		return fmt.Errorf("--host is for clients; %s is a server (use --bind)", ex.Name)
 	}
+	if _, ok := o.vals["backlog"]; ok && ex.Role == netex.Client {
+		return fmt.Errorf("--backlog is for servers; %s is a client", ex.Name)
+	}
 	return nil
 }
 
 // config builds an example's configuration from the shell's defaults and
 // a command's options.
 func (sh *Shell) config(o options, server bool) (netex.Config, error) {
-	cfg := netex.Config{Host: sh.host, Port: sh.port, Bind: o.vals["bind"]}
+	cfg := netex.Config{Host: sh.host, Port: sh.port, Bind: o.vals["bind"], Backlog: sh.backlog}
+	if b, ok := o.vals["backlog"]; ok {
+		n, err := parseBacklog(b)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Backlog = n
+	}
 	if _, ok := o.vals["bind"]; !ok && server {
 		cfg.Bind = sh.bind
 	}
@@ -104,6 +128,10 @@ func (sh *Shell) afterStart(s *Session) error {
 func cmdConnect(sh *Shell, args []string) error {
 	args, detach := takeFlag(args, "--detach")
 	args, raw := takeFlag(args, "--raw")
+	args, exOpts, takesAll, err := takeClientFlags(args)
+	if err != nil {
+		return err
+	}
 	o, err := parseOptions(args, "name", "count")
 	if err != nil {
 		return err
@@ -116,6 +144,9 @@ func cmdConnect(sh *Shell, args []string) error {
 		if err != nil {
 			return err
 		}
+		if err := takesAll(rawClientExample(nil)); err != nil {
+			return err
+		}
 		return sh.startClients(o, detach, rawClientExample(nil), cfg, rawDisplay(raw))
 	}
 	srv, err := sh.liveSession(o.pos[0])
@@ -126,11 +157,14 @@ func cmdConnect(sh *Shell, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := takesAll(client); err != nil {
+		return err
+	}
 	host, port, err := sh.serverAddr(srv)
 	if err != nil {
 		return err
 	}
-	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: port}, rawDisplay(raw))
+	return sh.startClients(o, detach, client, netex.Config{Host: host, Port: port, Opts: exOpts}, rawDisplay(raw))
 }
 
 // rawTarget reads connect's words as an address when they name no

@@ -35,20 +35,21 @@ type Option struct {
 
 // Options shared by run and connect.
 var (
-	optName = Option{Name: "--name N", Default: "the example's name; NAME-2, NAME-3... while that one is live", Help: "the session's name: one word of letters, digits, - _ . /"}
-	optHost = Option{Name: "--host H", Default: "localhost, or what set host says", Help: "clients: the host to connect to"}
-	optPort = Option{Name: "--port P", Default: "9999, or what set port says", Help: "the port to listen on (0: any free one) or connect to"}
-	optBind = Option{Name: "--bind ADDR", Default: "0.0.0.0, or what set bind says", Help: "servers: the address to bind; a name such as localhost is resolved"}
-	optWait = Option{Name: "TIMEOUT", Default: "10s", Help: "how long to wait; seconds (5) or a duration (500ms)"}
+	optName    = Option{Name: "--name N", Default: "the example's name; NAME-2, NAME-3... while that one is live", Help: "the session's name: one word of letters, digits, - _ . /"}
+	optHost    = Option{Name: "--host H", Default: "localhost, or what set host says", Help: "clients: the host to connect to"}
+	optPort    = Option{Name: "--port P", Default: "9999, or what set port says", Help: "the port to listen on (0: any free one) or connect to"}
+	optBind    = Option{Name: "--bind ADDR", Default: "0.0.0.0, or what set bind says", Help: "servers: the address to bind; a name such as localhost is resolved"}
+	optBacklog = Option{Name: "--backlog N", Default: "5 (the tutorial's), or what set backlog says", Help: "servers: the listen backlog; a large one for comparisons under load"}
+	optWait    = Option{Name: "TIMEOUT", Default: "10s", Help: "how long to wait; seconds (5) or a duration (500ms)"}
 )
 
 // commands returns the command table, in the order help lists it.
 func commands() []Command {
 	return []Command{
-		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR]", Summary: "start a session running an example; for a server, return once it listens",
-			Options:  []Option{optName, optHost, optPort, optBind},
+		{Name: "run", Args: "EXAMPLE [--name N] [--host H] [--port P] [--bind ADDR] [--backlog N]", Summary: "start a session running an example; for a server, return once it listens",
+			Options:  []Option{optName, optHost, optPort, optBind, optBacklog},
 			Examples: []string{"run ex4-server --port 0 --bind 127.0.0.1", "run ex1-client --port 9999 --name c1"},
-			Details:  "The tutorial's forms work too: run ex4-server :port 9999, and (run-ex4-server :port 9999). A name an ended session had is taken again, replacing it.",
+			Details:  "The tutorial's forms work too: run ex4-server :port 9999, and (run-ex4-server :port 9999). A name an ended session had is taken again, replacing it. " + beyondRunHelp(),
 			Run:      cmdRun, Complete: completeRun},
 		{Name: "connect", Args: "SERVER [CLIENT|raw] [--name N] [--count N] [--detach] [--raw] | HOST:PORT | HOST PORT | :PORT", Summary: "start a client against a server session or a listener; raw, or an address, is a raw client steered by hand",
 			Options: []Option{{Name: "CLIENT", Default: "the lowest-numbered client that pairs (ex1-client for daytime)", Help: "the client example to run, or raw"}, optName,
@@ -56,7 +57,7 @@ func commands() []Command {
 				{Name: "--detach", Default: "off", Help: "do not attach the terminal; the prompt stays"},
 				{Name: "--raw", Default: "off", Help: "show what a raw client receives as it is, escape codes and all, instead of made visible"}},
 			Examples: []string{"connect ex5-server", "connect ex6-server raw --name r --detach", "connect 127.0.0.1 9999", "connect ex2-server raw --count 6 --name c"},
-			Details:  "A client that reads standard input is attached to the terminal: Ctrl-D sends it end-of-file, Ctrl-C stops it, Ctrl-Z detaches. It is attached only when no further input is waiting: a client started by a pasted block stays detached, so the rest of the block runs as commands (fg NAME attaches it afterwards).",
+			Details:  "A client that reads standard input is attached to the terminal: Ctrl-D sends it end-of-file, Ctrl-C stops it, Ctrl-Z detaches. It is attached only when no further input is waiting: a client started by a pasted block stays detached, so the rest of the block runs as commands (fg NAME attaches it afterwards). A client beyond the tutorial takes its own options here as with run: connect ex11-server --drop 50% (ex11-client: --drop, --connect, --timeout, --retries).",
 			Run:      cmdConnect, Complete: completeConnect},
 		{Name: "bench", Args: "TARGET... [--clients 1,10,50,200] [--duration 3s | --rounds N] [--size 32] [--mode echo|batch|daytime|connect] [--idle N] [--csv FILE]", Summary: benchSummary,
 			Options: []Option{{Name: "TARGET", Default: "none", Help: "a server session, or HOST:PORT"},
@@ -89,9 +90,10 @@ func commands() []Command {
 		{Name: "threads", Args: "[NAME]", Summary: "list live threads (and event-base handlers) of every session or one",
 			Options:  []Option{{Name: "NAME", Default: "every live session", Help: "the session to show"}},
 			Examples: []string{"threads", "threads ex5-server"}, Run: cmdThreads, Complete: completeSessions},
-		{Name: "send", Args: "[-n|-x] NAME TEXT...", Summary: "write TEXT as one line to a session's standard input, or a raw connection (raw only: -n no newline, -x bytes in hex)",
-			Options:  []Option{{Name: "-n", Default: "off", Help: "send no newline (raw sessions only)"}, {Name: "-x", Default: "off", Help: "TEXT is bytes in hex, sent as they are (raw sessions only)"}},
-			Examples: []string{"send ex4-client hello", "send -n r half a li", "send -x c ff fe 68 69 0d 0a"},
+		{Name: "send", Args: "[-n|-x|--urgent] NAME TEXT...", Summary: "write TEXT as one line to a session's standard input, or a raw connection (raw only: -n no newline, -x bytes in hex)",
+			Options: []Option{{Name: "-n", Default: "off", Help: "send no newline (raw sessions only)"}, {Name: "-x", Default: "off", Help: "TEXT is bytes in hex, sent as they are (raw sessions only)"},
+				{Name: "--urgent", Default: "off", Help: "ex10-client only: TEXT is one byte, sent as TCP urgent data (the line !X)"}},
+			Examples: []string{"send ex4-client hello", "send -n r half a li", "send -x c ff fe 68 69 0d 0a", "send --urgent ex10-client X"},
 			Details:  sendHelp, Run: cmdSend, Complete: completeSend},
 		{Name: "listen", Args: "[PORT] [--name N] [--bind ADDR]", Summary: "a raw listener (ncat -l): accepted connections are N/1, N/2...; N alone means the last one",
 			Options:  []Option{{Name: "PORT", Default: "the shell's port (set port)", Help: "the port to listen on; 0 takes a free one"}, optName, optBind},
@@ -134,7 +136,7 @@ func commands() []Command {
 			Examples: []string{"trace ex5-server", "trace ex8-server on --hex --max 64", "trace ex5-server off"}, Run: cmdTrace, Complete: completeSessions},
 		{Name: "sleep", Args: "DURATION", Summary: "pause, e.g. sleep 200ms or sleep 2 (seconds)",
 			Examples: []string{"sleep 0.5", "sleep 200ms"}, Run: cmdSleep},
-		{Name: "examples", Summary: "list the fourteen examples: role, protocol, design, I/O, peers, summary",
+		{Name: "examples", Summary: "list the fourteen examples, then those beyond the tutorial: role, protocol, design, I/O, peers, summary",
 			Examples: []string{"examples"}, Run: cmdExamples},
 		{Name: "explain", Args: "EXAMPLE", Summary: "what an example shows and what to try with it",
 			Examples: []string{"explain ex1-server", "explain ex6-server"}, Run: cmdExplain, Complete: completeExamples},

@@ -75,7 +75,7 @@ func TestErrors(t *testing.T) {
 	cases := []struct{ cmd, want string }{
 		{"sesions", `unknown command "sesions"; did you mean "sessions"?`},
 		{"xyzzyplugh", `unknown command "xyzzyplugh" (help lists commands)`},
-		{"run ex9-server", `unknown example "ex9-server"; examples: ex1-client, ex2-client`},
+		{"run zz-server", `unknown example "zz-server"; examples: ex1-client, ex2-client`},
 		{"run ex1-server --port 70000", `bad port "70000": want a number from 0 to 65535`},
 		{"run ex1-client --port 0", `bad port "0": want a number from 1 to 65535`},
 		{"run ex1-server --port abc", `bad port "abc"`},
@@ -96,7 +96,10 @@ func TestErrors(t *testing.T) {
 		{"explain nothing", `unknown example "nothing"`},
 		{"set port 99999", `bad port "99999"`},
 		{"set color purple", `set color takes on or off, not "purple"`},
-		{"set speed 3", `unknown setting "speed"; settings: host, port, bind, color, log-lines, log-bytes, errexit`},
+		{"run ex1-client --backlog 9", `--backlog is for servers; ex1-client is a client`},
+		{"run ex5-server --backlog 0", `bad backlog "0": want a number from 1 to 65535`},
+		{"set backlog many", `bad backlog "many"`},
+		{"set speed 3", `unknown setting "speed"; settings: host, port, bind, backlog, color, log-lines, log-bytes, errexit`},
 		{"connect nosuch", `no session named "nosuch"`},
 		{"connect 127.0.0.1:0", `bad port "0": want a number from 1 to 65535`},
 		{"help nosuch", `unknown command "nosuch"`},
@@ -133,7 +136,7 @@ connect cli
 	for _, want := range []string{
 		`line 3: session name "srv" is taken`,
 		`line 4: session "srv" (ex1-server) does not read standard input`,
-		`line 5: ex4-client does not speak ex1-server's protocol (daytime); use one of: ex1-client, ex2-client, ex3-client, or raw`,
+		`line 5: ex4-client does not speak ex1-server's protocol (daytime); use one of: ex1-client, ex2-client, ex3-client, ex9-client, or raw`,
 		`line 7: cli failed: Unhandled SOCKET-CONNECTION-REFUSED-ERROR`,
 		`line 8: cli has ended (failed `,
 	} {

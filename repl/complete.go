@@ -53,7 +53,13 @@ func completeRun(sh *Shell, args []string) []string {
 	if len(args) == 0 {
 		return netex.Names()
 	}
-	return []string{"--name", "--host", "--port", "--bind"}
+	words := []string{"--name", "--host", "--port", "--bind"}
+	if ex, ok := netex.Lookup(args[0]); ok {
+		for _, f := range ex.Flags {
+			words = append(words, "--"+f.Name)
+		}
+	}
+	return words
 }
 
 func (sh *Shell) sessionNames() []string {

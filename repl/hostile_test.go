@@ -139,6 +139,11 @@ func TestHostileSessionName(t *testing.T) {
 	checkNoControls(t, "stderr", errs)
 }
 
+// maxErrorBytes bounds an error line about a huge argument: its quote of
+// at most 80 characters made visible, and the list of the twenty
+// examples' names that an unknown example's error gives.
+const maxErrorBytes = 480
+
 // TestErrorQuoting checks that an error message quotes at most 80
 // characters of an argument, made visible, and that the script goes on.
 func TestErrorQuoting(t *testing.T) {
@@ -146,7 +151,7 @@ func TestErrorQuoting(t *testing.T) {
 	for _, cmd := range []string{"explain " + huge, huge, "sleep " + huge, "run ex1-server --" + huge + " 1",
 		"set log-bytes " + huge, "set color '" + huge + "'", "connect " + huge + ":1"} {
 		out, errs, code := script(t, cmd+"\nhelp quit\n")
-		if code != 1 || strings.Count(errs, "\n") != 1 || len(errs) > 400 {
+		if code != 1 || strings.Count(errs, "\n") != 1 || len(errs) > maxErrorBytes {
 			t.Fatalf("%.20q...: status %d, stderr %d bytes: %.400q", cmd, code, len(errs), errs)
 		}
 		checkNoControls(t, "stderr", errs)
@@ -290,7 +295,7 @@ func TestStandaloneErrorQuoting(t *testing.T) {
 	huge := strings.Repeat("\x1b[2J", 150000)
 	for _, args := range [][]string{{huge}, {"-" + huge}, {"ex5-server", "--port", huge}, {"ex1-client", huge}} {
 		code, out, errs := runStandalone("", args...)
-		if code != 2 || out != "" || strings.Count(errs, "\n") != 1 || len(errs) > 400 {
+		if code != 2 || out != "" || strings.Count(errs, "\n") != 1 || len(errs) > maxErrorBytes {
 			t.Fatalf("%.20q: status %d, stdout %.40q, stderr %d bytes: %.400q", args, code, out, len(errs), errs)
 		}
 		checkNoControls(t, "stderr", errs)

@@ -113,7 +113,7 @@ func TestRawCompletion(t *testing.T) {
 	if got := strings.Join(complete("flood c "), " "); !strings.Contains(got, "stop") || !strings.Contains(got, "64MiB") {
 		t.Fatalf("flood c completes %q", got)
 	}
-	if got := strings.Join(complete("connect L ex"), " "); got != "1-client 2-client 3-client 4-client 5a-client 5b-client" {
-		t.Fatalf("connect L ex completes %q", got)
+	if got := strings.Join(complete("connect L ex"), " "); got != "1-client 2-client 3-client 4-client 5a-client 5b-client 9-client 10-client 11-client" {
+		t.Fatalf("connect L ex completes %q, want every client", got)
 	}
 }

@@ -92,7 +92,7 @@ func TestSuggestions(t *testing.T) {
 		{"x", `unknown command "x" (help lists commands)`},
 		{"zz", `unknown command "zz" (help lists commands)`},
 		{"run ex1-sever", `unknown example "ex1-sever"; did you mean "ex1-server"? examples: ex1-client,`},
-		{"run ex9-server", `unknown example "ex9-server"; examples: ex1-client,`},
+		{"run zz-server", `unknown example "zz-server"; examples: ex1-client,`},
 		{"explain ex5a-clint", `unknown example "ex5a-clint"; did you mean "ex5a-client"? examples:`},
 		{"explain ex5-client", `unknown example "ex5-client"; examples:`},
 		{"help stpo", `unknown command "stpo"; did you mean "stop"?`},
@@ -126,7 +126,7 @@ wait b
 run ex4-server --port 0 --bind 127.0.0.1
 connect ex4-server
 wait ex1-client
-connect ex4-server ex9-client
+connect ex4-server zz-client
 `, port, port))
 	if code != 1 {
 		t.Fatalf("status %d, stderr %q", code, errs)
@@ -136,7 +136,7 @@ connect ex4-server ex9-client
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	want := `ionetsh: line 11: unknown example "ex9-client"; clients for ex4-server: ex1-client, ex2-client, ex3-client, or raw` + "\n"
+	want := `ionetsh: line 11: unknown example "zz-client"; clients for ex4-server: ex1-client, ex2-client, ex3-client, ex9-client, or raw` + "\n"
 	if errs != want {
 		t.Errorf("stderr %q, want %q", errs, want)
 	}

@@ -41,6 +41,7 @@ type Shell struct {
 	// failed command.
 	bind    string
 	errexit bool
+	backlog int // servers' listen backlog; 0 is the tutorial's 5
 	// width is the output's width in columns, 0 when not a terminal.
 	width func() int
 	keep  keepLimits // transcript bounds for new sessions (set log-lines, log-bytes)

@@ -17,7 +17,7 @@ import (
 )
 
 // standaloneUsage is the one-line synopsis of ionetsh run.
-const standaloneUsage = "usage: ionetsh run NAME [--host H] [--port P] [--bind ADDR]"
+const standaloneUsage = "usage: ionetsh run NAME [--host H] [--port P] [--bind ADDR] [--backlog N]"
 
 // errReported is a parse error the flag package has already printed.
 var errReported = errors.New("reported")
@@ -31,8 +31,8 @@ type standaloneRun struct {
 // Standalone runs one example in the foreground (ionetsh run NAME ...),
 // as an ordinary process. args are the words after "run": the example's
 // name and the options --host H (clients; default localhost), --port P
-// (default 9999) and --bind ADDR (servers; default 0.0.0.0), also
-// written --port=P. A port must be 1-65535, except that a server takes
+// (default 9999), --bind ADDR (servers; default 0.0.0.0) and --backlog N
+// (servers; default the tutorial's 5), also written --port=P. A port must be 1-65535, except that a server takes
 // 0 for an ephemeral port (its Listening line shows the real one). An
 // option that does not apply to the example's role is an error.
 //
@@ -73,12 +73,17 @@ func Standalone(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // errors to stderr, as one line (cut short if it quotes a long
 // argument); they come back as errReported.
 func parseStandalone(args []string, stderr io.Writer) (standaloneRun, error) {
+	args, exOpts, err := standaloneExampleFlags(args)
+	if err != nil {
+		return standaloneRun{}, err
+	}
 	fs := flag.NewFlagSet("ionetsh run", flag.ContinueOnError)
 	fs.SetOutput(shortLines{stderr})
 	fs.Usage = func() {}
 	host := fs.String("host", netex.DefaultHost, "the host a client connects to")
 	port := fs.String("port", strconv.Itoa(netex.DefaultPort), "the port to connect to or listen on")
 	bind := fs.String("bind", "0.0.0.0", "the address a server binds to")
+	backlog := fs.String("backlog", strconv.Itoa(netex.DefaultBacklog), "a server's listen backlog")
 	var names []string
 	for {
 		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
@@ -91,14 +96,29 @@ func parseStandalone(args []string, stderr io.Writer) (standaloneRun, error) {
 		}
 		names, args = append(names, fs.Arg(0)), fs.Args()[1:]
 	}
+	var targets []string
+	if len(names) > 1 {
+		if ex, ok := netex.Lookup(names[0]); ok {
+			if _, takes := ex.FindFlag("target"); takes {
+				names, targets = names[:1], names[1:]
+			}
+		}
+	}
 	ex, err := standaloneExample(names)
 	if err != nil {
+		return standaloneRun{}, err
+	}
+	if err := positionalTargets(ex, targets, &exOpts); err != nil {
 		return standaloneRun{}, err
 	}
 	if err := checkRoleOptions(fs, ex); err != nil {
 		return standaloneRun{}, err
 	}
 	cfg, err := standaloneConfig(ex, *host, *port, *bind)
+	cfg.Opts = exOpts
+	if err == nil {
+		cfg.Backlog, err = parseBacklog(*backlog)
+	}
 	return standaloneRun{ex: ex, cfg: cfg}, err
 }
 
@@ -126,6 +146,8 @@ func checkRoleOptions(fs *flag.FlagSet, ex *netex.Example) error {
 			err = fmt.Errorf("--bind is for servers; %s is a client (use --host)", ex.Name)
 		case f.Name == "host" && ex.Role == netex.Server:
 			err = fmt.Errorf("--host is for clients; %s is a server (use --bind)", ex.Name)
+		case f.Name == "backlog" && ex.Role == netex.Client:
+			err = fmt.Errorf("--backlog is for servers; %s is a client", ex.Name)
 		}
 	})
 	return err

@@ -26,11 +26,11 @@ func (s *Socket) SendTo(ctx context.Context, buf []byte, to netip.AddrPort) (int
 			return 0, err
 		}
 	}
-	done, err := s.guard(ctx, unix.POLLOUT)
+	g, err := s.guard(ctx, unix.POLLOUT)
 	if err != nil {
 		return 0, err
 	}
-	defer done()
+	defer g.end()
 	var n int
 	var serr error
 	err = s.rc.Write(func(fd uintptr) bool {
@@ -63,11 +63,11 @@ func (s *Socket) learnLocal() error {
 // socket, an ICMP error from the peer is its condition, e.g.
 // SOCKET-CONNECTION-REFUSED-ERROR for a port nobody listens on.
 func (s *Socket) ReceiveFrom(ctx context.Context, buf []byte) (int, netip.AddrPort, error) {
-	done, err := s.guard(ctx, unix.POLLIN)
+	g, err := s.guard(ctx, unix.POLLIN)
 	if err != nil {
 		return 0, netip.AddrPort{}, err
 	}
-	defer done()
+	defer g.end()
 	var n int
 	var from unix.Sockaddr
 	var serr error
@@ -94,11 +94,11 @@ func (s *Socket) ReceiveFrom(ctx context.Context, buf []byte) (int, netip.AddrPo
 // (0: no limit), as IOLib's wait-until-fd-ready does. It reports false
 // when the time ran out first.
 func (s *Socket) WaitReadable(ctx context.Context, timeout time.Duration) (bool, error) {
-	done, err := s.guard(ctx, unix.POLLIN)
+	g, err := s.guard(ctx, unix.POLLIN)
 	if err != nil {
 		return false, err
 	}
-	defer done()
+	defer g.end()
 	s.mu.Lock()
 	broken := s.broken
 	s.mu.Unlock()

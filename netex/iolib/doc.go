@@ -16,6 +16,11 @@
 //     ShutdownWrite (half-close), Close (flush, then close) and Abort
 //     (close at once, discarding output).
 //   - Raw byte I/O: ReceiveInto and SendFrom, one nonblocking call each.
+//   - Nonblocking connect and accept, one call each: StartConnect, then
+//     FinishConnect (SO_ERROR) once writable; AcceptNow; PeerName asks
+//     getpeername at that moment.
+//   - TCP urgent data: SendUrgent (MSG_OOB), ReceiveUrgent, AtMark
+//     (SIOCATMARK) and SetOOBInline (SO_OOBINLINE).
 //   - Addresses: Lookup (for a family; LookupHostname is IPv4 first, as
 //     in the tutorial), FamilyOf, LocalAddr, RemoteAddr, and the printed
 //     forms HostPort (H:P, ::1:9999 with no brackets) and HostPortList

@@ -43,6 +43,18 @@ type Waiter interface {
 	Wait(ready func() bool) (done func())
 }
 
+// Ready is what a blocked call waits for: Ready reports whether the wait
+// would end now. A socket keeps one for reading and one for writing.
+type Ready struct{ Ready func() bool }
+
+// ReadyWaiter is a Waiter that can also be told of a wait by a *Ready,
+// which a socket keeps for its life, so that telling it allocates
+// nothing.
+type ReadyWaiter interface {
+	Waiter
+	WaitOn(r *Ready) (done func())
+}
+
 type waiterKey struct{}
 
 // WithWaiter returns a context whose blocking calls in this package (and
@@ -59,6 +71,17 @@ func Waiting(ctx context.Context, ready func() bool) (done func()) {
 		return func() {}
 	}
 	return w.Wait(ready)
+}
+
+// waitingOn is Waiting for a Ready the caller keeps.
+func waitingOn(ctx context.Context, r *Ready) (done func()) {
+	switch w := ctx.Value(waiterKey{}).(type) {
+	case ReadyWaiter:
+		return w.WaitOn(r)
+	case Waiter:
+		return w.Wait(r.Ready)
+	}
+	return nil
 }
 
 // FDReady returns a ready function for Waiting: it reports whether fd

@@ -9,12 +9,25 @@ import "golang.org/x/sys/unix"
 // EWOULDBLOCK condition when nothing is ready and END-OF-FILE on a read
 // of 0 bytes.
 func (s *Socket) ReceiveInto(buf []byte) (int, error) {
+	n, serr, err := s.rop.read(s, buf, false)
+	return s.received(buf, n, serr, err)
+}
+
+// receive makes one nonblocking read with read, which reads into buf,
+// and signals the raw API's conditions.
+func (s *Socket) receive(buf []byte, read func(fd int) (int, error)) (int, error) {
 	var n int
 	var serr error
 	err := s.rc.Read(func(fd uintptr) bool {
-		n, serr = retryEINTR(func() (int, error) { return unix.Read(int(fd), buf) })
+		n, serr = retryEINTR(func() (int, error) { return read(int(fd)) })
 		return true
 	})
+	return s.received(buf, n, serr, err)
+}
+
+// received signals the raw API's conditions for a receive into buf that
+// got n bytes, the system call's error serr and the poller's err.
+func (s *Socket) received(buf []byte, n int, serr, err error) (int, error) {
 	switch {
 	case err != nil:
 		return 0, s.interrupted()
@@ -30,14 +43,7 @@ func (s *Socket) ReceiveInto(buf []byte) (int, error) {
 // SendFrom does one nonblocking send of buf and returns how much went. A
 // gone peer is the raw API's EPIPE condition, not HANGUP.
 func (s *Socket) SendFrom(buf []byte) (int, error) {
-	var n int
-	var serr error
-	err := s.rc.Write(func(fd uintptr) bool {
-		n, serr = retryEINTR(func() (int, error) {
-			return unix.SendmsgN(int(fd), buf, nil, nil, unix.MSG_NOSIGNAL|unix.MSG_DONTWAIT)
-		})
-		return true
-	})
+	n, serr, err := s.wop.write(buf, false)
 	switch {
 	case err != nil:
 		return 0, s.interrupted()
@@ -46,6 +52,5 @@ func (s *Socket) SendFrom(buf []byte) (int, error) {
 	case serr != nil:
 		return 0, condErr(serr, s.fd)
 	}
-	s.traced(false, buf[:n])
 	return n, nil
 }

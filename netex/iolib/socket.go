@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -50,6 +51,11 @@ type Socket struct {
 	broken bool // interrupted or torn away: Close no longer flushes
 
 	extra sockExtra // role and app buffers, for a caller's listing
+
+	rop               readOp                // see sysop.go
+	wop               writeOp               //
+	arm               atomic.Pointer[armed] // the interruption armed, if any
+	readyIn, readyOut Ready                 // what a read or a write waits for
 }
 
 // newSocket wraps a fresh nonblocking fd of the kind opt says and tells
@@ -65,6 +71,9 @@ func newSocket(o Owner, fd int, opt Options, st sockState) (*Socket, error) {
 	if opt.Type == Datagram {
 		s.local = netip.AddrPortFrom(opt.Family.unspecified(), 0)
 	}
+	s.initOps()
+	s.readyIn.Ready = FDReady(fd, unix.POLLIN)
+	s.readyOut.Ready = FDReady(fd, unix.POLLOUT)
 	s.r = bufio.NewReader(sockReader{s})
 	s.w = bufio.NewWriter(sockWriter{s})
 	o.Opened(s)
@@ -205,27 +214,88 @@ func sockName(fd int, get func(int) (unix.Sockaddr, error)) (netip.AddrPort, err
 	return a, nil
 }
 
-// guard arms an interruption of s's pending I/O for when ctx ends. The
-// returned function disarms it. A context already ended is an
+// guard arms an interruption of s's pending I/O for when ctx ends, and
+// returns what ends the guarded call. A context already ended is an
 // Interrupted condition.
+//
+// The interruption is armed once per socket and context (context.AfterFunc
+// is not cheap), and only acts while a guarded call is under way, so a
+// context that ends between calls leaves the socket as it was: the next
+// call finds the context ended.
 //
 // While the operation runs, ctx's Waiter is told the caller waits on s
 // for events (unix.POLLIN or unix.POLLOUT).
-func (s *Socket) guard(ctx context.Context, events int16) (func(), error) {
+func (s *Socket) guard(ctx context.Context, events int16) (guarded, error) {
 	if ctx.Err() != nil {
-		return nil, s.interrupted()
+		return guarded{}, s.interrupted()
 	}
-	idle := Waiting(ctx, FDReady(s.fd, events))
+	r := &s.readyIn
+	if events == unix.POLLOUT {
+		r = &s.readyOut
+	}
+	g := guarded{idle: waitingOn(ctx, r)}
 	if ctx.Done() == nil {
-		return idle, nil
+		return g, nil
 	}
-	stop := context.AfterFunc(ctx, func() {
+	g.a = s.armFor(ctx)
+	g.a.active.Store(true)
+	if ctx.Err() != nil {
+		g.end()
+		return guarded{}, s.interrupted()
+	}
+	return g, nil
+}
+
+// guarded is a call under guard; end marks it over.
+type guarded struct {
+	a    *armed
+	idle func()
+}
+
+func (g guarded) end() {
+	if g.a != nil {
+		g.a.active.Store(false)
+	}
+	if g.idle != nil {
+		g.idle()
+	}
+}
+
+// armed is the interruption armed for one context: while a call is
+// active, the context's end breaks the socket's pending I/O.
+type armed struct {
+	ctx    context.Context
+	stop   func() bool
+	active atomic.Bool
+}
+
+// armFor returns the interruption armed for ctx, arming it (and
+// disarming the one for another context) if need be.
+func (s *Socket) armFor(ctx context.Context) *armed {
+	if a := s.arm.Load(); a != nil && a.ctx == ctx {
+		return a
+	}
+	a := &armed{ctx: ctx}
+	a.stop = context.AfterFunc(ctx, func() {
+		if !a.active.Load() {
+			return
+		}
 		s.mu.Lock()
 		s.broken = true
 		s.mu.Unlock()
 		s.file.SetDeadline(time.Unix(1, 0))
 	})
-	return func() { stop(); idle() }, nil
+	if old := s.arm.Swap(a); old != nil {
+		old.stop()
+	}
+	return a
+}
+
+// disarm releases the socket's armed interruption, if any.
+func (s *Socket) disarm() {
+	if a := s.arm.Swap(nil); a != nil {
+		a.stop()
+	}
 }
 
 func (s *Socket) interrupted() error {

@@ -19,7 +19,8 @@ type Tracer interface {
 }
 
 // SetRole names the socket's role for a listing, e.g. proxy-up; by
-// default a passive socket is "listen" and an active one "conn".
+// default a passive socket is "listen", a datagram socket "dgram" and an
+// active one "conn".
 func (s *Socket) SetRole(role string) { s.extra.role.Store(&role) }
 
 // Role is the socket's role as SetRole set it, or its default.
@@ -29,6 +30,9 @@ func (s *Socket) Role() string {
 	}
 	if s.passive {
 		return "listen"
+	}
+	if s.typ == Datagram {
+		return "dgram"
 	}
 	return "conn"
 }

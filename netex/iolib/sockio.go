@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -13,12 +14,7 @@ import (
 type sockReader struct{ s *Socket }
 
 func (r sockReader) Read(p []byte) (int, error) {
-	var n int
-	var serr error
-	err := r.s.rc.Read(func(fd uintptr) bool {
-		n, serr = retryEINTR(func() (int, error) { return unix.Read(int(fd), p) })
-		return serr != unix.EAGAIN
-	})
+	n, serr, err := r.s.rop.read(r.s, p, true)
 	switch {
 	case err != nil:
 		return 0, r.s.interrupted()
@@ -37,25 +33,7 @@ func (r sockReader) Read(p []byte) (int, error) {
 type sockWriter struct{ s *Socket }
 
 func (w sockWriter) Write(p []byte) (int, error) {
-	written := 0
-	var serr error
-	err := w.s.rc.Write(func(fd uintptr) bool {
-		for written < len(p) {
-			n, e := retryEINTR(func() (int, error) {
-				return unix.SendmsgN(int(fd), p[written:], nil, nil, unix.MSG_NOSIGNAL)
-			})
-			if e == unix.EAGAIN {
-				return false
-			}
-			if e != nil {
-				serr = e
-				return true
-			}
-			w.s.traced(false, p[written:written+n])
-			written += n
-		}
-		return true
-	})
+	written, serr, err := w.s.wop.write(p, true)
 	if err != nil {
 		return written, w.s.interrupted()
 	}
@@ -91,11 +69,11 @@ func (s *Socket) Connect(ctx context.Context, host string, port int) error {
 	if err != nil {
 		return err
 	}
-	done, err := s.guard(ctx, unix.POLLOUT)
+	g, err := s.guard(ctx, unix.POLLOUT)
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer g.end()
 	serr := unix.Connect(s.fd, sa)
 	if serr == unix.EINPROGRESS || serr == unix.EINTR {
 		if err := s.rc.Write(func(fd uintptr) bool { serr = connectDone(int(fd)); return serr != unix.EINPROGRESS }); err != nil {
@@ -146,11 +124,11 @@ func (s *Socket) learnNames(st sockState) error {
 // Accept waits for a connection on a listening socket and returns it as a
 // new connected active socket.
 func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
-	done, err := s.guard(ctx, unix.POLLIN)
+	g, err := s.guard(ctx, unix.POLLIN)
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	defer g.end()
 	var nfd int
 	var peer unix.Sockaddr
 	var serr error
@@ -168,6 +146,12 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 	if serr != nil {
 		return nil, condErr(serr, s.fd)
 	}
+	return s.accepted(nfd, peer)
+}
+
+// accepted wraps the fd accept returned as a connected socket that knows
+// its peer as accept gave it.
+func (s *Socket) accepted(nfd int, peer unix.Sockaddr) (*Socket, error) {
 	c, err := newSocket(s.owner, nfd, Options{Family: s.family}, stConnected)
 	if err != nil {
 		unix.Close(nfd)
@@ -203,11 +187,11 @@ func (s *Socket) acceptedNames(peer unix.Sockaddr) error {
 // end of the stream it returns an END-OF-FILE condition; a last line
 // without a terminator is returned first.
 func (s *Socket) ReadLine(ctx context.Context) (string, error) {
-	done, err := s.guard(ctx, unix.POLLIN)
+	g, err := s.guard(ctx, unix.POLLIN)
 	if err != nil {
 		return "", err
 	}
-	defer done()
+	defer g.end()
 	line, err := s.r.ReadString('\n')
 	s.extra.pending.Add(-int64(len(line)))
 	if err == io.EOF {
@@ -238,11 +222,11 @@ func (s *Socket) HasBufferedLine() bool {
 // WriteLine buffers text followed by CRLF. It may block, and so take ctx,
 // when the buffer fills and is pushed to the socket.
 func (s *Socket) WriteLine(ctx context.Context, text string) error {
-	done, err := s.guard(ctx, unix.POLLOUT)
+	g, err := s.guard(ctx, unix.POLLOUT)
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer g.end()
 	if _, err := s.w.WriteString(text); err != nil {
 		return err
 	}
@@ -253,11 +237,11 @@ func (s *Socket) WriteLine(ctx context.Context, text string) error {
 
 // WriteText buffers text as it is, with no line ending.
 func (s *Socket) WriteText(ctx context.Context, text string) error {
-	done, err := s.guard(ctx, unix.POLLOUT)
+	g, err := s.guard(ctx, unix.POLLOUT)
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer g.end()
 	_, err = s.w.WriteString(text)
 	s.wrote()
 	return err
@@ -265,11 +249,11 @@ func (s *Socket) WriteText(ctx context.Context, text string) error {
 
 // FinishOutput pushes buffered output to the socket (IOLib's finish-output).
 func (s *Socket) FinishOutput(ctx context.Context) error {
-	done, err := s.guard(ctx, unix.POLLOUT)
+	g, err := s.guard(ctx, unix.POLLOUT)
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer g.end()
 	err = s.w.Flush()
 	s.wrote()
 	return err
@@ -306,6 +290,7 @@ func (s *Socket) Close(ctx context.Context) error {
 // Abort closes the socket at once, discarding unflushed output (IOLib's
 // close with :abort t). It never fails and may be called again.
 func (s *Socket) Abort() {
+	defer s.disarm()
 	s.mu.Lock()
 	if s.state == stClosed {
 		s.mu.Unlock()
@@ -314,5 +299,15 @@ func (s *Socket) Abort() {
 	s.state = stClosed
 	s.mu.Unlock()
 	s.file.Close()
+	closes.Add(1)
 	s.owner.Closed(s)
 }
+
+// closes counts the sockets closed so far, in the whole process.
+var closes atomic.Uint64
+
+// Closes returns how many sockets this package has closed so far. An
+// event base that skips an epoll_ctl because a descriptor's mask would
+// not change uses it to know that no socket was closed meanwhile, so the
+// descriptor cannot have been closed and its number reused.
+func Closes() uint64 { return closes.Load() }

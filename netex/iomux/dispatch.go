@@ -88,7 +88,7 @@ func (b *EventBase) handle(ctx context.Context, events []unix.EpollEvent) error 
 		ready := [3]bool{
 			Read:  ev.Events&(unix.EPOLLIN|unix.EPOLLRDHUP|unix.EPOLLHUP|unix.EPOLLERR) != 0,
 			Write: ev.Events&(unix.EPOLLOUT|unix.EPOLLHUP|unix.EPOLLERR) != 0,
-			Error: ev.Events&(unix.EPOLLHUP|unix.EPOLLERR) != 0,
+			Error: ev.Events&(unix.EPOLLHUP|unix.EPOLLERR|unix.EPOLLPRI) != 0,
 		}
 		for e := Read; e <= Error; e++ {
 			h := b.handler(fd, e, ev.Pad)

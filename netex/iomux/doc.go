@@ -6,6 +6,9 @@
 //   - New(exitWhenEmpty, onClose) makes an EventBase; Close releases it.
 //   - SetIOHandler(fd, Read|Write|Error, Handler) and RemoveFDHandlers
 //     register and remove handlers; FDs and Empty say what is registered.
+//     An Error handler is called for an error or hangup on fd, and for an
+//     exceptional condition (EPOLLPRI: TCP urgent data), as select's
+//     exceptfds would report it.
 //   - Dispatch(ctx, DispatchOptions) waits for events and calls their
 //     handlers, until the base is empty (with exitWhenEmpty), after one
 //     round (OnceOnly), after a Timeout with no events, or until ctx ends

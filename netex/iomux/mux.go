@@ -50,9 +50,17 @@ type DispatchOptions struct {
 // fdEntry is one registered fd. gen numbers the registration, so that an
 // event for an fd that was removed and added again in the same round of
 // events is not given to the new handlers.
+//
+// mask is the epoll mask last given to the kernel, and closes the count of
+// closed sockets (iolib.Closes) before that: a change of handlers that
+// leaves the mask as it is makes no system call, unless a socket was
+// closed since, which may have dropped the fd from the epoll set and let
+// its number be reused.
 type fdEntry struct {
-	h   [3]Handler
-	gen int32
+	h      [3]Handler
+	gen    int32
+	mask   uint32
+	closes uint64
 }
 
 // EventBase is an IOLib-style multiplexer over Linux epoll. Handlers are
@@ -69,6 +77,7 @@ type EventBase struct {
 	fds    map[int]*fdEntry
 	gen    int32
 	closed bool
+	ctls   int // epoll_ctl calls on registered fds, for the tests
 }
 
 // FDHandlers is one descriptor registered in an event base and the events
@@ -119,6 +128,9 @@ func epollMask(h *[3]Handler) uint32 {
 	if h[Write] != nil {
 		m |= unix.EPOLLOUT
 	}
+	if h[Error] != nil {
+		m |= unix.EPOLLPRI // an exceptional condition: TCP urgent data
+	}
 	return m
 }
 
@@ -126,7 +138,16 @@ func epollMask(h *[3]Handler) uint32 {
 func (b *EventBase) SetIOHandler(fd int, ev Event, h Handler) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	closes := iolib.Closes()
 	ent, ok := b.fds[fd]
+	if ok {
+		next := ent.h
+		next[ev] = h
+		if epollMask(&next) == ent.mask && ent.closes == closes {
+			ent.h = next
+			return nil
+		}
+	}
 	op := unix.EPOLL_CTL_MOD
 	if !ok {
 		ent, op = &fdEntry{}, unix.EPOLL_CTL_ADD
@@ -139,6 +160,7 @@ func (b *EventBase) SetIOHandler(fd int, ev Event, h Handler) error {
 	}
 	e := unix.EpollEvent{Events: epollMask(&next.h), Fd: int32(fd), Pad: next.gen}
 	err := unix.EpollCtl(b.epfd, op, fd, &e)
+	b.ctls++
 	if err == unix.ENOENT && ok {
 		// fd was closed with its handlers left in place, which dropped
 		// it from the epoll set: they are stale, and this registers
@@ -153,13 +175,15 @@ func (b *EventBase) SetIOHandler(fd int, ev Event, h Handler) error {
 	if err != nil {
 		return iolib.SyscallCondition(err, fd)
 	}
+	next.mask, next.closes = e.Events, closes
 	*ent = next
 	b.fds[fd] = ent
 	return nil
 }
 
 // RemoveFDHandlers removes fd's handlers for the given events, or all of
-// them when none is given. Removing what is not there is not an error.
+// them when none is given. Removing what is not there is not an error,
+// and makes no system call when the mask stays as it is.
 func (b *EventBase) RemoveFDHandlers(fd int, evs ...Event) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -178,8 +202,12 @@ func (b *EventBase) RemoveFDHandlers(fd int, evs ...Event) {
 		unix.EpollCtl(b.epfd, unix.EPOLL_CTL_DEL, fd, nil)
 		return
 	}
-	e := unix.EpollEvent{Events: epollMask(&ent.h), Fd: int32(fd), Pad: ent.gen}
-	unix.EpollCtl(b.epfd, unix.EPOLL_CTL_MOD, fd, &e)
+	if m := epollMask(&ent.h); m != ent.mask {
+		e := unix.EpollEvent{Events: m, Fd: int32(fd), Pad: ent.gen}
+		unix.EpollCtl(b.epfd, unix.EPOLL_CTL_MOD, fd, &e)
+		b.ctls++
+		ent.mask = m
+	}
 }
 
 // Empty reports whether no handler is registered.
