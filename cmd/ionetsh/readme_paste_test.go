@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -157,6 +158,29 @@ func readmeRecipes(t *testing.T, path string) []readmeRecipe {
 	return rs
 }
 
+// fixedPorts maps the fixed ports a recipe names (99NN: a server's
+// --port, or a client's HOST:PORT where that server or nobody listens)
+// to free ephemeral ports, the same one for each mention, so that the
+// test binds no fixed port.
+type fixedPorts map[string]string
+
+var fixedPort = regexp.MustCompile(`\b99\d\d\b`)
+
+// replace returns cmd with its fixed ports mapped.
+func (m fixedPorts) replace(t *testing.T, cmd string) string {
+	return fixedPort.ReplaceAllStringFunc(cmd, func(p string) string {
+		if m[p] == "" {
+			l, err := net.Listen("tcp4", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			m[p] = strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+			l.Close()
+		}
+		return m[p]
+	})
+}
+
 // TestReadmePaste pastes every recipe of the README at the interactive
 // prompt of a fresh shell (with set port 0 and set bind 127.0.0.1 from
 // an init file), all its lines at once as a paste is, and checks that no
@@ -165,7 +189,7 @@ func readmeRecipes(t *testing.T, path string) []readmeRecipe {
 // and ids aside). Where a transcript shows typing at an attached client,
 // the commands up to the one that attaches are pasted, the client's
 // lines typed, and the rest pasted after Ctrl-Z. A bench runs 100ms a
-// step instead of 3s.
+// step instead of 3s, and a fixed port is replaced by a free one.
 func TestReadmePaste(t *testing.T) {
 	rs := readmeRecipes(t, "../../README.md")
 	if len(rs) < 10 {
@@ -191,7 +215,7 @@ func pasteRecipe(t *testing.T, r readmeRecipe, cfg string) {
 	s := startScreenSize(t, nil, 200, 400, []string{"XDG_CONFIG_HOME=" + cfg}, "--no-color")
 	s.waitFor(`(?m)^ionet>$`)
 	var pending, typed, shown, after []string
-	quit := false
+	quit, ports := false, fixedPorts{}
 	flush := func() {
 		if len(pending) > 0 {
 			s.typeKeys(strings.Join(pending, "\r") + "\r")
@@ -205,6 +229,7 @@ func pasteRecipe(t *testing.T, r readmeRecipe, cfg string) {
 			if strings.HasPrefix(e.text, "bench ") {
 				e.text += " --duration 100ms"
 			}
+			e.text = ports.replace(t, e.text)
 			quit = quit || e.text == "quit"
 			if !quit && strings.TrimSpace(e.text) != "" {
 				pending = append(pending, e.text)
