@@ -17,17 +17,25 @@ import (
 // to the environment and stdout sent to out unless out is nil.
 func startScreenWith(t *testing.T, out *os.File, cols int, env []string, args ...string) *screen {
 	t.Helper()
+	return startScreenSize(t, out, cols, 40, env, args...)
+}
+
+// startScreenSize starts ionetsh on a terminal cols wide and rows high,
+// with env added to the environment and stdout sent to out unless out is
+// nil.
+func startScreenSize(t *testing.T, out *os.File, cols, rows int, env []string, args ...string) *screen {
+	t.Helper()
 	cmd := exec.Command(binary(t), append([]string{"--history", ""}, args...)...)
 	if out != nil {
 		cmd.Stdout = out
 	}
 	cmd.Env = append(append(os.Environ(), "TERM=xterm"), env...)
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(cols), Rows: 40})
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := &screen{t: t, cmd: cmd, pty: f, changed: make(chan struct{}), exited: make(chan error, 1)}
-	s.term = vt10x.New(vt10x.WithSize(cols, 40), vt10x.WithWriter(f))
+	s.term = vt10x.New(vt10x.WithSize(cols, rows), vt10x.WithWriter(f))
 	go s.pump()
 	go func() { s.exited <- cmd.Wait() }()
 	t.Cleanup(func() {

@@ -117,15 +117,36 @@ func trimScreen(txt string) string {
 // waitFor waits until the screen matches pattern.
 func (s *screen) waitFor(pattern string) string {
 	s.t.Helper()
+	return s.waitWithin(pattern, 10*time.Second)
+}
+
+// waitWithin waits at most d until the screen matches pattern.
+func (s *screen) waitWithin(pattern string, d time.Duration) string {
+	s.t.Helper()
 	re := regexp.MustCompile(pattern)
-	deadline := time.After(10 * time.Second)
+	var got string
+	s.waitUntil(pattern, d, func(txt string) bool {
+		m := re.FindStringSubmatch(txt)
+		if m != nil {
+			got = strings.Join(m[1:], " ")
+		}
+		return m != nil
+	})
+	return got
+}
+
+// waitUntil waits at most d until ok is true of the screen; what says
+// what it waits for.
+func (s *screen) waitUntil(what string, d time.Duration, ok func(screen string) bool) {
+	s.t.Helper()
+	deadline := time.After(d)
 	for {
 		s.mu.Lock()
 		ch := s.changed
 		txt := trimScreen(s.term.String())
 		s.mu.Unlock()
-		if m := re.FindStringSubmatch(txt); m != nil {
-			return strings.Join(m[1:], " ")
+		if ok(txt) {
+			return
 		}
 		select {
 		case <-ch:
@@ -133,7 +154,7 @@ func (s *screen) waitFor(pattern string) string {
 			s.mu.Lock()
 			raw := s.raw[max(len(s.raw)-600, 0):]
 			s.mu.Unlock()
-			s.t.Fatalf("screen never matched %q; screen:\n%s\nlast bytes written: %q", pattern, txt, raw)
+			s.t.Fatalf("screen never matched %q; screen:\n%s\nlast bytes written: %q", what, txt, raw)
 		}
 	}
 }
