@@ -25,6 +25,8 @@ usage:
   ionetsh run EXAMPLE [--host H] [--port P] [--bind ADDR]
                       [--backlog N] [--heap SIZE] [--ipv6]
                                      run one example in the foreground
+  ionetsh bench HOST:PORT... [--clients 1,10,50] [--mode echo|...]
+                                     load a server and report (help bench)
   ionetsh help [COMMAND]             the shell's commands, or one of them
   ionetsh examples                   the examples, the tutorial's and beyond
   ionetsh explain EXAMPLE            what an example shows

@@ -54,9 +54,9 @@ func TestAttachRecordReplay(t *testing.T) {
 	s.typeKeys("stop ex5-server\r")
 	s.waitFor(`\[ex5-server\] stopped\s*\nionet>$`)
 	s.typeKeys("save " + demo + "\r")
-	s.waitFor(`(?m)^ionet>$`)
+	s.waitFor(`(?m)^saved \d+ commands to .*\s*\nionet>$`)
 	s.typeKeys("save --transcript " + trans + "\r")
-	s.waitFor(`(?m)^ionet>$`)
+	s.waitFor(`(?m)^saved a transcript of \d+ lines to .*\s*\nionet>$`)
 	s.typeKeys("\x04")
 	s.waitExit()
 
