@@ -178,9 +178,10 @@ func FuzzLispForm(f *testing.F) {
 }
 
 // unsafeToFuzz are commands Exec may not run on fuzzed input: they
-// start sessions (which could connect anywhere), sleep for as long as
-// asked, or write files.
-var unsafeToFuzz = []string{"run", "connect", "sleep", "save"}
+// start sessions (which could connect anywhere or take a port), run for
+// as long as asked (sleep, bench's steps, watch's snapshots), or write
+// files.
+var unsafeToFuzz = []string{"run", "connect", "listen", "proxy", "bench", "watch", "sleep", "save"}
 
 // FuzzExec runs any line on a shell with no sessions: no panic, an
 // answer within a second, and nothing raw on stdout or stderr.
