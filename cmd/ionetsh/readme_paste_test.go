@@ -210,9 +210,11 @@ func TestReadmePaste(t *testing.T) {
 	}
 }
 
-// pasteRecipe runs one recipe in a fresh shell.
+// pasteRecipe runs one recipe in a fresh shell, on a screen wide enough
+// that no session line of the README wraps (an unhandled condition in a
+// thread runs to about 200 columns).
 func pasteRecipe(t *testing.T, r readmeRecipe, cfg string) {
-	s := startScreenSize(t, nil, 200, 400, []string{"XDG_CONFIG_HOME=" + cfg}, "--no-color")
+	s := startScreenSize(t, nil, 320, 400, []string{"XDG_CONFIG_HOME=" + cfg}, "--no-color")
 	s.waitFor(`(?m)^ionet>$`)
 	var pending, typed, shown, after []string
 	quit, ports := false, fixedPorts{}
