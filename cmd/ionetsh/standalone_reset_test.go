@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -43,6 +45,7 @@ func TestStandaloneResetBeforeAccept(t *testing.T) {
 			port := waitLine(t, lines, regexp.MustCompile(`^Listening on socket bound to: 127\.0\.0\.1:(\d+)$`))
 			waitLine(t, lines, regexp.MustCompile(`^Waiting to accept a connection\.\.\.$`))
 			cmd.Process.Signal(syscall.SIGSTOP)
+			waitStopped(t, cmd.Process.Pid)
 			c, err := net.DialTimeout("tcp4", "127.0.0.1:"+port, 5*time.Second)
 			if err != nil {
 				t.Fatal(err)
@@ -105,4 +108,25 @@ func waitLine(t *testing.T, lines <-chan string, re *regexp.Regexp) string {
 			t.Fatalf("no line like %s", re)
 		}
 	}
+}
+
+// waitStopped waits until process pid is stopped: kill(2) only sends
+// SIGSTOP, and a server that is still running could accept the client
+// before its reset. No event announces the stop, so this polls
+// /proc/PID/stat, within a deadline.
+func waitStopped(t *testing.T, pid int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The state follows the command name, which is in parentheses.
+		if i := bytes.LastIndexByte(b, ')'); i >= 0 && i+2 < len(b) && b[i+2] == 'T' {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatalf("process %d did not stop", pid)
 }
