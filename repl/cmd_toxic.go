@@ -192,26 +192,14 @@ func parseCount(v string) (int, error) {
 	return n, nil
 }
 
-// byteUnits are the size suffixes parseBytes knows, longest first.
-var byteUnits = []struct {
-	suffix string
-	mult   int64
-}{{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"kb", 1000}, {"mb", 1000_000}, {"gb", 1000_000_000}, {"b", 1}}
-
-// parseBytes reads a size such as 100, 100B, 4KB (1000) or 4KiB (1024).
+// parseBytes reads a size such as 0, 100B, 4KB (1000) or 4KiB (1024): a
+// whole byte count (byteCount), zero allowed.
 func parseBytes(v string) (int64, error) {
-	s, mult := strings.ToLower(v), int64(1)
-	for _, u := range byteUnits {
-		if strings.HasSuffix(s, u.suffix) {
-			s, mult = strings.TrimSuffix(s, u.suffix), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
+	n, ok := byteCount(v)
+	if !ok || strings.Contains(v, ".") {
 		return 0, fmt.Errorf("bad size %s: want e.g. 100B, 4KB or 1MiB", visible.Quote(v))
 	}
-	return n * mult, nil
+	return n, nil
 }
 
 // parseRate reads a rate in toxiproxy's KB/s (1 KB = 1000 bytes): 1KB/s,

@@ -52,17 +52,14 @@ func (sh *Shell) setKeep(key, val string) (bool, error) {
 	return true, nil
 }
 
-// parseKeepBytes reads a byte count: a number, optionally followed by K, M
-// or G (powers of 1024, also written KiB, MiB, GiB), at least 1 KiB.
+// parseKeepBytes reads the byte bound of a transcript: a byte count
+// (byteCount) of at least 1 KiB.
 func parseKeepBytes(s string) (int64, error) {
-	num := strings.TrimRight(s, "KMGiBkmgb")
-	unit := strings.ToUpper(strings.TrimSuffix(strings.TrimSuffix(s[len(num):], "B"), "iB"))
-	shift, ok := map[string]uint{"": 0, "K": 10, "KI": 10, "M": 20, "MI": 20, "G": 30, "GI": 30}[unit]
-	n, err := strconv.ParseInt(num, 10, 64)
-	if !ok || err != nil || n < 1 || n > 1<<40>>shift || n<<shift < 1<<10 {
+	n, ok := byteCount(s)
+	if !ok || n < 1<<10 || n > 1<<40 {
 		return 0, fmt.Errorf("bad size %s: want a byte count of 1KiB or more, such as 4MiB", visible.Quote(s))
 	}
-	return n << shift, nil
+	return n, nil
 }
 
 // formatSize prints a byte count in the largest unit that divides it.

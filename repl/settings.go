@@ -229,7 +229,7 @@ func heapString(n int64) string {
 	if n == 0 {
 		n = netex.DefaultHeap
 	}
-	return sizeString(n)
+	return formatSize(n)
 }
 
 // setFamily is set family ipv4|ipv6.

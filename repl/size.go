@@ -7,7 +7,9 @@ import (
 	"strings"
 )
 
-// sizeUnits are the suffixes parseSize knows, longest first.
+// sizeUnits are the suffixes a byte count may carry, longest first:
+// KiB, MiB, GiB and K, M, G are powers of 1024; KB, MB, GB (toxiproxy's
+// units) are powers of 1000. Case does not matter.
 var sizeUnits = []struct {
 	suffix string
 	mult   int64
@@ -17,8 +19,10 @@ var sizeUnits = []struct {
 	{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1},
 }
 
-// parseSize parses a byte count such as 64MiB, 1GiB, 100KB or 4096.
-func parseSize(s string) (int64, error) {
+// byteCount reads a byte count such as 4096, 100B, 100KB, 64MiB or
+// 1.5GiB. It reports false for anything else, a negative count or one
+// past 1 PiB.
+func byteCount(s string) (int64, bool) {
 	up := strings.ToUpper(strings.TrimSpace(s))
 	mult := int64(1)
 	for _, u := range sizeUnits {
@@ -28,10 +32,19 @@ func parseSize(s string) (int64, error) {
 		}
 	}
 	f, err := strconv.ParseFloat(up, 64)
-	if err != nil || f <= 0 || f*float64(mult) > 1<<50 {
+	if err != nil || f < 0 || f*float64(mult) > 1<<50 {
+		return 0, false
+	}
+	return int64(f * float64(mult)), true
+}
+
+// parseSize parses a byte count of at least one byte, such as 64MiB.
+func parseSize(s string) (int64, error) {
+	n, ok := byteCount(s)
+	if !ok || n < 1 {
 		return 0, fmt.Errorf("bad size %s: want e.g. 100KB, 64MiB or 1GiB", visible.Quote(s))
 	}
-	return int64(f * float64(mult)), nil
+	return n, nil
 }
 
 // sizeString shows a byte count in binary units, e.g. 64.0 MiB.
