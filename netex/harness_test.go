@@ -3,10 +3,10 @@ package netex
 import (
 	"context"
 	"github.com/ionetsh/ionetsh/internal/leaktest"
+	"github.com/ionetsh/ionetsh/internal/linetest"
 	"github.com/ionetsh/ionetsh/internal/nettest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -16,56 +16,15 @@ const testTimeout = nettest.Timeout
 
 // output collects what a Run prints, line by line, and lets a test wait
 // for a line.
-type output struct {
-	mu      sync.Mutex
-	lines   []string
-	changed chan struct{}
-}
+type output struct{ *linetest.Recorder }
 
-func newOutput() *output { return &output{changed: make(chan struct{})} }
-
-func (o *output) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	for _, l := range strings.SplitAfter(string(p), "\n") {
-		if l != "" {
-			o.lines = append(o.lines, strings.TrimSuffix(l, "\n"))
-		}
-	}
-	close(o.changed)
-	o.changed = make(chan struct{})
-	return len(p), nil
-}
-
-// Lines returns a copy of the lines so far.
-func (o *output) Lines() []string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return append([]string(nil), o.lines...)
-}
+func newOutput() *output { return &output{linetest.New()} }
 
 // waitFor waits until a line matching pattern has been printed and
 // returns its index.
 func (o *output) waitFor(t testing.TB, pattern string) int {
 	t.Helper()
-	re := regexp.MustCompile(pattern)
-	deadline := time.After(testTimeout)
-	for {
-		o.mu.Lock()
-		for i, l := range o.lines {
-			if re.MatchString(l) {
-				o.mu.Unlock()
-				return i
-			}
-		}
-		ch := o.changed
-		o.mu.Unlock()
-		select {
-		case <-ch:
-		case <-deadline:
-			t.Fatalf("no line matching %q within %v; got:\n%s", pattern, testTimeout, strings.Join(o.Lines(), "\n"))
-		}
-	}
+	return o.WaitCount(t, pattern, 1, testTimeout)
 }
 
 // matchLines asserts that got matches the patterns one for one, in order.

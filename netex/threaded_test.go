@@ -26,27 +26,7 @@ const thrWaiting = "Waiting to accept a connection..."
 // thrWaitCount waits until at least n lines match pattern.
 func thrWaitCount(t *testing.T, o *output, pattern string, n int) {
 	t.Helper()
-	re := regexp.MustCompile(pattern)
-	deadline := time.After(testTimeout)
-	for {
-		o.mu.Lock()
-		c := 0
-		for _, l := range o.lines {
-			if re.MatchString(l) {
-				c++
-			}
-		}
-		ch := o.changed
-		o.mu.Unlock()
-		if c >= n {
-			return
-		}
-		select {
-		case <-ch:
-		case <-deadline:
-			t.Fatalf("fewer than %d lines matching %q within %v; got:\n%v", n, pattern, testTimeout, o.Lines())
-		}
-	}
+	o.WaitCount(t, pattern, n, testTimeout)
 }
 
 // thrSplit separates a threaded server's lines into the main thread's

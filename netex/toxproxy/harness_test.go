@@ -2,8 +2,8 @@ package toxproxy
 
 import (
 	"fmt"
+	"github.com/ionetsh/ionetsh/internal/linetest"
 	"net"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -20,10 +20,10 @@ type rig struct {
 	addr   string        // the proxy's address
 	accept chan net.Conn // the target's side of each connection
 
+	log *linetest.Recorder // the proxy's log lines
+
 	mu    sync.Mutex
-	lines []string
-	conns []net.Conn    // the target's sides, closed at the end
-	more  chan struct{} // closed and replaced on each log line
+	conns []net.Conn // the target's sides, closed at the end
 }
 
 // newRig starts a target and a proxy to it; setup, if not nil, runs on
@@ -36,7 +36,7 @@ func newRig(t *testing.T, setup func(p *Proxy)) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{t: t, accept: make(chan net.Conn, 8), more: make(chan struct{})}
+	r := &rig{t: t, accept: make(chan net.Conn, 8), log: linetest.New()}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
@@ -77,34 +77,14 @@ func newRig(t *testing.T, setup func(p *Proxy)) *rig {
 }
 
 func (r *rig) logf(format string, args ...any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.lines = append(r.lines, strings.TrimSuffix(fmt.Sprintf(format, args...), "\n"))
-	close(r.more)
-	r.more = make(chan struct{})
+	r.log.Add(strings.TrimSuffix(fmt.Sprintf(format, args...), "\n"))
 }
 
 // waitLog waits until the proxy has logged a line matching re.
 func (r *rig) waitLog(re string) string {
 	r.t.Helper()
-	rx := regexp.MustCompile(re)
-	deadline := time.After(5 * time.Second)
-	for {
-		r.mu.Lock()
-		for _, l := range r.lines {
-			if rx.MatchString(l) {
-				r.mu.Unlock()
-				return l
-			}
-		}
-		more := r.more
-		r.mu.Unlock()
-		select {
-		case <-more:
-		case <-deadline:
-			r.t.Fatalf("no log line matching %q; log:\n%q", re, r.lines)
-		}
-	}
+	i := r.log.WaitCount(r.t, re, 1, 5*time.Second)
+	return r.log.Lines()[i]
 }
 
 // dial connects a client through the proxy and returns it with the
