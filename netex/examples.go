@@ -163,22 +163,6 @@ func Names() []string {
 	return names
 }
 
-// PreferredClient is the client the shell connects to a server with: the
-// most capable one that speaks its protocol.
-func PreferredClient(server *Example) string {
-	switch server.Protocol {
-	case Daytime:
-		return "ex3-client"
-	case Echo:
-		return "ex4-client"
-	case EchoUrgent:
-		return "ex10-client"
-	case UDPDaytimeEcho:
-		return "ex11-client"
-	}
-	return "ex5b-client"
-}
-
 // Pairs reports whether client and server speak the same protocol.
 func Pairs(client, server *Example) bool {
 	return slices.Contains(server.Peers, client.Name)
