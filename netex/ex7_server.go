@@ -16,15 +16,17 @@ func runEx7Server(t *Thread) (bool, error) {
 	return runMuxServer(t, newEx7Buffer)
 }
 
-// ex7Buffer is the state make-ex7-io-buffer closes over. out holds the
-// wire form of the oldest queued lines (sending), of which sent bytes
-// have gone; acked is where the lines already popped end.
+// ex7Buffer is the state make-ex7-io-buffer closes over. Its queue of
+// lines is kept in the form it takes on the wire: out holds every queued
+// line with its CRLF, oldest first, lens their lengths without it. The
+// oldest queued line, lens[head], begins at acked; sent bytes of out have
+// gone.
 type ex7Buffer struct {
 	c               *muxClient
-	queue           lineQueue
 	out             []byte
-	sent, acked     int
-	sending         int // queued lines whose bytes are in out
+	lens            []int
+	head            int
+	acked, sent     int
 	readRegistered  bool
 	writeRegistered bool
 	eofSeen         bool
@@ -45,19 +47,20 @@ func newEx7Buffer(c *muxClient) (Handler, Handler) {
 // on reading. Then it writes what it can of the queue at once, rather
 // than waiting to be told the socket is writable.
 func (b *ex7Buffer) readALine(int, Event, Exception) error {
+	defer b.c.srv.t.holdLines()()
 	for {
-		line, err := b.c.sock.ReadLine(b.c.srv.t.Ctx)
+		line, err := b.c.sock.ReadLineBytes(b.c.srv.t.Ctx)
 		if err != nil {
 			return b.readFailed(err)
 		}
-		b.c.srv.t.printLine("Read from ", b.c.who, ": ", line)
-		b.queue.push(line)
-		b.c.sock.ReportAppBuf(b.queue.bytes)
-		if b.queue.bytes >= ex7MaxBytes {
+		b.c.srv.t.printLineTail(line, "Read from ", b.c.who, ": ")
+		b.push(line)
+		b.c.sock.ReportAppBuf(b.queued())
+		if b.queued() >= ex7MaxBytes {
 			if err := b.send(); err != nil || b.c.closed {
 				return err
 			}
-			if b.queue.bytes >= ex7MaxBytes {
+			if b.queued() >= ex7MaxBytes {
 				b.c.disconnect(Read)
 				b.readRegistered = false
 				return nil
@@ -79,7 +82,7 @@ func (b *ex7Buffer) readFailed(err error) error {
 		return b.c.close()
 	case errors.Is(err, EndOfFile):
 		b.c.printf("Client %s produced end-of-file on a read.\n", b.c.who)
-		if b.queue.bytes == 0 {
+		if b.queued() == 0 {
 			return b.c.close()
 		}
 		b.c.disconnect(Read)
@@ -94,10 +97,11 @@ func (b *ex7Buffer) readFailed(err error) error {
 // it writes what it can of the queue. Below the mark it registers the
 // read handler again (unless the client sent end-of-file).
 func (b *ex7Buffer) writeALine(int, Event, Exception) error {
+	defer b.c.srv.t.holdLines()()
 	if err := b.send(); err != nil || b.c.closed {
 		return err
 	}
-	if b.queue.bytes < ex7MaxBytes && !b.eofSeen && !b.readRegistered {
+	if b.queued() < ex7MaxBytes && !b.eofSeen && !b.readRegistered {
 		if err := b.c.setHandler(Read, b.readALine); err != nil {
 			return err
 		}
@@ -116,10 +120,7 @@ func (b *ex7Buffer) writeALine(int, Event, Exception) error {
 // removes the write handler, or closes the connection after end-of-file;
 // with lines left it makes sure the write handler is registered.
 func (b *ex7Buffer) send() error {
-	for b.queue.bytes > 0 {
-		if b.sent == len(b.out) {
-			b.fill()
-		}
+	for b.queued() > 0 {
 		n, err := b.c.sock.TrySend(b.out[b.sent:])
 		if err != nil {
 			b.keepUnsentLine()
@@ -141,26 +142,37 @@ func (b *ex7Buffer) send() error {
 	return nil
 }
 
-// fill puts the wire form of every queued line in out.
-func (b *ex7Buffer) fill() {
-	b.out, b.sent, b.acked = b.out[:0], 0, 0
-	for _, line := range b.queue.lines[b.queue.head:] {
-		b.out = append(append(b.out, line...), "\r\n"...)
+// queued returns how many bytes the queued lines make on the wire.
+func (b *ex7Buffer) queued() int { return len(b.out) - b.acked }
+
+// push queues line. Room that popped lines left at the front of out is
+// reclaimed once it is half of out, so out stays near the queue's size.
+func (b *ex7Buffer) push(line []byte) {
+	if b.acked > 0 && 2*b.acked >= len(b.out) {
+		b.out = b.out[:copy(b.out, b.out[b.acked:])]
+		b.lens = b.lens[:copy(b.lens, b.lens[b.head:])]
+		b.sent -= b.acked
+		b.acked, b.head = 0, 0
 	}
-	b.sending = b.queue.len()
+	b.out = append(append(b.out, line...), "\r\n"...)
+	b.lens = append(b.lens, len(line))
 }
 
-// popSent pops and prints the lines in out that have gone whole.
+// popSent pops and prints the queued lines that have gone whole.
 func (b *ex7Buffer) popSent() {
-	for b.sending > 0 {
-		end := b.acked + len(b.queue.peek()) + len("\r\n")
+	for b.head < len(b.lens) {
+		start := b.acked
+		end := start + b.lens[b.head] + len("\r\n")
 		if end > b.sent {
-			break
+			return
 		}
-		line := b.queue.pop()
-		b.acked, b.sending = end, b.sending-1
-		b.c.sock.ReportAppBuf(b.queue.bytes)
-		b.c.srv.t.printLine("Wrote to ", b.c.who, ": ", line)
+		b.head, b.acked = b.head+1, end
+		b.c.sock.ReportAppBuf(b.queued())
+		b.c.srv.t.printLineTail(b.out[start:end-len("\r\n")], "Wrote to ", b.c.who, ": ")
+	}
+	b.out, b.lens, b.head, b.acked, b.sent = b.out[:0], b.lens[:0], 0, 0, 0
+	if cap(b.out) > 64<<10 {
+		b.out = nil // a huge line's room is not kept for good
 	}
 }
 
@@ -170,10 +182,10 @@ func (b *ex7Buffer) popSent() {
 // what spec §6 shows for a client that resets before reading its echo
 // ("Caught unexpected hangup!").
 func (b *ex7Buffer) keepUnsentLine() {
-	if b.sending == 0 {
+	if b.head == len(b.lens) {
 		return
 	}
-	end := b.acked + len(b.queue.peek()) + len("\r\n")
+	end := b.acked + b.lens[b.head] + len("\r\n")
 	if end > b.sent {
 		b.c.sock.WriteText(b.c.srv.t.Ctx, string(b.out[b.sent:end]))
 	}
@@ -197,36 +209,4 @@ func (b *ex7Buffer) writeFailed(err error) error {
 		return b.c.close()
 	}
 	return err
-}
-
-// lineQueue is a FIFO of lines that knows how many bytes they make on
-// the wire (each line with its CRLF).
-type lineQueue struct {
-	lines []string
-	head  int
-	bytes int
-}
-
-// push appends line to the queue.
-func (q *lineQueue) push(line string) {
-	q.lines = append(q.lines, line)
-	q.bytes += len(line) + len("\r\n")
-}
-
-// len returns how many lines are queued.
-func (q *lineQueue) len() int { return len(q.lines) - q.head }
-
-// peek returns the oldest line; the queue must not be empty.
-func (q *lineQueue) peek() string { return q.lines[q.head] }
-
-// pop removes and returns the oldest line; the queue must not be empty.
-func (q *lineQueue) pop() string {
-	line := q.lines[q.head]
-	q.lines[q.head] = ""
-	q.head++
-	q.bytes -= len(line) + len("\r\n")
-	if q.head == len(q.lines) {
-		q.lines, q.head = q.lines[:0], 0
-	}
-	return line
 }

@@ -239,3 +239,28 @@ func TestMuxServersClientReset(t *testing.T) {
 		matchLines(t, lines[3:], "Accepted a client from "+who, ex[0], ex[1], reset, "Closing connection to "+who)
 	})
 }
+
+// TestEx7ServerStallShowsLinesRead: ex7's handler keeps the lines it
+// prints back and emits them in one piece, but never while it blocks.
+// Two whole lines and half a third arrive together: ex7 reads the two,
+// then blocks on the half (the slow-client lesson). Their Read from lines
+// must be out by then; the echoes follow once the line ends.
+func TestEx7ServerStallShowsLinesRead(t *testing.T) {
+	leakCheck(t)
+	srv, sout, port := startServer(t, "ex7-server")
+	c, r, who := muxDial(t, port)
+	io.WriteString(c, "one\r\ntwo\r\nthr")
+	sout.waitFor(t, "^Read from "+regexp.QuoteMeta(who)+": two$")
+	io.WriteString(c, "ee\r\n")
+	for _, want := range []string{"one", "two", "three"} {
+		if got, err := r.ReadString('\n'); err != nil || got != want+"\r\n" {
+			t.Fatalf("echo %q, %v; want %q", got, err, want)
+		}
+	}
+	sout.waitFor(t, "^Wrote to "+regexp.QuoteMeta(who)+": three$")
+	srv.Stop()
+	matchLines(t, sout.Lines(), append(muxPrologue(), "Accepted a client from "+who,
+		"Read from "+who+": one", "Read from "+who+": two", "Read from "+who+": three",
+		"Wrote to "+who+": one", "Wrote to "+who+": two", "Wrote to "+who+": three",
+		"Force closing a client connection to "+muxHostPortList(c), "Server Exited.")...)
+}

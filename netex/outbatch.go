@@ -65,10 +65,12 @@ func (b *outBatch) add(p []byte) {
 		b.w.Write(p)
 		return
 	}
-	wasEmpty := len(b.buf) == 0
+	before := len(b.buf)
 	b.buf = append(b.buf, p...)
 	b.added += int64(len(p))
-	full := len(b.buf) >= batchSize
+	// Signal only the crossings: the writer, once woken, takes all.
+	wasEmpty := before == 0
+	full := before < batchSize && len(b.buf) >= batchSize
 	b.mu.Unlock()
 	if wasEmpty {
 		signal(b.wake)

@@ -189,23 +189,59 @@ func (s *Socket) acceptedNames(peer unix.Sockaddr) error {
 // UTF-8 comes back as it was sent. A line longer than the socket's heap
 // budget is a HEAP-EXHAUSTED-ERROR (readLineBytes).
 func (s *Socket) ReadLine(ctx context.Context) (string, error) {
+	b, err := s.ReadLineBytes(ctx)
+	return string(b), err
+}
+
+// ReadLineBytes is ReadLine without the copy: the line it returns is in
+// the socket's read buffer, valid only until the next read. When a whole
+// line is already buffered it returns it without arming the guard, since
+// nothing can block.
+func (s *Socket) ReadLineBytes(ctx context.Context) ([]byte, error) {
+	b, ok := s.bufferedLine()
+	if ok {
+		if ctx.Err() != nil {
+			return nil, s.interrupted()
+		}
+		s.r.Discard(len(b))
+		s.extra.pending.Add(-int64(len(b)))
+		return trimEOL(b), nil
+	}
 	g, err := s.guard(ctx, unix.POLLIN)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer g.end()
-	b, err := s.readLineBytes()
+	b, err = s.readLineBytes()
 	if err == io.EOF {
 		if len(b) > 0 {
-			return string(b), nil
+			return b, nil
 		}
-		return "", &Condition{Kind: EndOfFile, FD: s.fd}
+		return nil, &Condition{Kind: EndOfFile, FD: s.fd}
 	}
 	if err != nil {
-		return "", err
+		return nil, err
 	}
+	return trimEOL(b), nil
+}
+
+// bufferedLine returns the next line, LF included, when the read buffer
+// already holds all of it and the heap budget has room for it, without
+// consuming it: reading it then cannot block or fail.
+func (s *Socket) bufferedLine() ([]byte, bool) {
+	b, _ := s.r.Peek(s.r.Buffered())
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 || s.budget.reserve(i+1) != nil {
+		return nil, false
+	}
+	s.budget.release(i + 1)
+	return b[:i+1], true
+}
+
+// trimEOL strips a line's LF or CRLF.
+func trimEOL(b []byte) []byte {
 	b = bytes.TrimSuffix(b, []byte("\n"))
-	return string(bytes.TrimSuffix(b, []byte("\r"))), nil
+	return bytes.TrimSuffix(b, []byte("\r"))
 }
 
 // Buffered reports how many received bytes wait in the read buffer.
