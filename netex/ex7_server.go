@@ -30,13 +30,16 @@ type ex7Buffer struct {
 	readRegistered  bool
 	writeRegistered bool
 	eofSeen         bool
+	// What ex7 prints before each line it reads and writes.
+	readPrefix, wrotePrefix string
 }
 
 // newEx7Buffer makes a client's io-buffer and returns its read handler,
 // which the listener registers at once. The write handler is registered
 // only while queued lines wait that a send could not take.
 func newEx7Buffer(c *muxClient) (Handler, Handler) {
-	b := &ex7Buffer{c: c, readRegistered: true}
+	b := &ex7Buffer{c: c, readRegistered: true,
+		readPrefix: "Read from " + c.who + ": ", wrotePrefix: "Wrote to " + c.who + ": "}
 	return b.readALine, nil
 }
 
@@ -53,7 +56,7 @@ func (b *ex7Buffer) readALine(int, Event, Exception) error {
 		if err != nil {
 			return b.readFailed(err)
 		}
-		b.c.srv.t.printLineTail(line, "Read from ", b.c.who, ": ")
+		b.c.srv.t.printLineTail(line, b.readPrefix)
 		b.push(line)
 		b.c.sock.ReportAppBuf(b.queued())
 		if b.queued() >= ex7MaxBytes {
@@ -168,7 +171,7 @@ func (b *ex7Buffer) popSent() {
 		}
 		b.head, b.acked = b.head+1, end
 		b.c.sock.ReportAppBuf(b.queued())
-		b.c.srv.t.printLineTail(b.out[start:end-len("\r\n")], "Wrote to ", b.c.who, ": ")
+		b.c.srv.t.printLineTail(b.out[start:end-len("\r\n")], b.wrotePrefix)
 	}
 	b.out, b.lens, b.head, b.acked, b.sent = b.out[:0], b.lens[:0], 0, 0, 0
 	if cap(b.out) > 64<<10 {
