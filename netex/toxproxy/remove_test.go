@@ -96,3 +96,66 @@ func TestToxicityInvalid(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeoutHoldsFlood floods 32 MiB into a timeout toxic: past maxHeld
+// the proxy stops reading, so the sender is held back rather than the
+// proxy's memory filling; removed, the toxic lets every byte through,
+// in order.
+func TestTimeoutHoldsFlood(t *testing.T) {
+	r := newRig(t, nil)
+	r.add(Toxic{Name: "timeout", Type: Timeout, Stream: Upstream})
+	c, s := r.dial()
+	c.SetDeadline(time.Now().Add(60 * time.Second))
+	s.SetDeadline(time.Now().Add(60 * time.Second))
+	data := make([]byte, 32<<20)
+	for i := range data {
+		data[i] = byte(i % 251)
+	}
+	wrote := make(chan error, 1)
+	go func() {
+		_, err := c.Write(data)
+		c.CloseWrite()
+		wrote <- err
+	}()
+	r.waitGate(Upstream)
+	select {
+	case err := <-wrote:
+		t.Fatalf("the whole flood was taken (%v) while the toxic held it", err)
+	default:
+	}
+	if err := r.p.Remove("timeout"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(s)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("target read %d bytes, %v; want the %d sent, in order", len(got), err, len(data))
+	}
+	if err := <-wrote; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitGate waits (polling, up to ten seconds) until the reader of
+// stream d on the proxy's one link has been told to stop reading.
+func (r *rig) waitGate(d Direction) {
+	r.t.Helper()
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for {
+		r.p.mu.Lock()
+		shut := false
+		for l := range r.p.links {
+			shut = shut || l.gate[d].Load() != nil
+		}
+		r.p.mu.Unlock()
+		if shut {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			r.t.Fatalf("the %s reader was never stopped", d)
+		}
+	}
+}
