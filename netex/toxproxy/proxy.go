@@ -174,7 +174,7 @@ func (p *Proxy) hold(n int64) {
 
 // Busy reports whether the proxy holds anything: a connection it is
 // setting up, or data on its way through its toxics (data a timeout
-// toxic dropped is not held). A caller that must know when traffic
+// toxic holds is at rest, and not counted). A caller that must know when traffic
 // through the proxy has settled can wait for !Busy.
 func (p *Proxy) Busy() bool { return p.busy.Load() > 0 }
 
