@@ -96,6 +96,9 @@ stop all
 	if !regexp.MustCompile(`\[p\] #1: toxic lag \(toxicity 0.25\) (applies|does not apply) to this connection\n`).MatchString(out) {
 		t.Fatalf("no toxicity decision for #1:\n%s", out)
 	}
+	if !strings.Contains(out, "[p] #1 upstream: timeout removed; 14 bytes it held go on\n") {
+		t.Fatalf("no release line for the 14 bytes held:\n%s", out)
+	}
 	before, after, _ := strings.Cut(out, "ionet> toxic p remove timeout\n")
 	if strings.Contains(before, "[L] L/1: held") || strings.Contains(before, "[L] L/1: second") {
 		t.Fatalf("data passed the timeout toxic before it was removed:\n%s", out)

@@ -24,10 +24,17 @@ func (pm *pump) holdBack(e *entry, c chunk) {
 // overtakes. Each chunk goes on through the toxics added after the one
 // that held it.
 func (pm *pump) release() error {
+	freed := map[*entry]int{}
+	defer func() {
+		for e, n := range freed {
+			pm.logf("%s removed; %d bytes it held go on", e.Name, n)
+		}
+	}()
 	for len(pm.held) > 0 && !pm.held[0].by.present() {
 		h := pm.held[0]
 		pm.held = pm.held[1:]
 		pm.size -= len(h.c.data)
+		freed[h.by] += len(h.c.data)
 		pm.l.p.hold(1)
 		chain, _ := pm.l.p.chain(pm.l, pm.dir)
 		err := pm.process(h.c, after(chain, h.by))

@@ -171,6 +171,7 @@ func TestTimeout(t *testing.T) {
 	if err != nil || string(got) != "lost\nfound\n" {
 		t.Fatalf("after remove, target read %q, %v; want both lines, then end-of-file", got, err)
 	}
+	r.waitLog(`^#1 upstream: timeout removed; 11 bytes it held go on$`)
 }
 
 // TestTimeoutCloses checks that a non-zero timeout closes the connection
