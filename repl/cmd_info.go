@@ -46,7 +46,7 @@ func cmdSessions(sh *Shell, args []string) error {
 			muted = "muted"
 		}
 		rows = append(rows, []string{visible.String(s.name), s.ex.Name, s.State(), s.Addr(),
-			fmt.Sprint(s.run.Conns()), muted, s.Uptime().String()})
+			fmt.Sprint(sh.conns(s)), muted, s.Uptime().String()})
 	}
 	sh.table("NAME\tEXAMPLE\tSTATE\tADDRESS\tCONNS\tMUTED\tUPTIME", rows)
 	return nil

@@ -11,7 +11,7 @@ import (
 )
 
 // toxicUsage is the toxic command's synopsis.
-const toxicUsage = "usage: toxic PROXY add TYPE [VALUE] [--OPTION V]... [--up|--down] [--name N] | toxic PROXY list | toxic PROXY remove NAME"
+const toxicUsage = "usage: toxic PROXY add TYPE [VALUE] [--OPTION V]... [--up|--down] [--toxicity F] [--name N] | toxic PROXY list | toxic PROXY remove NAME"
 
 // toxicParam is one parameter of a toxic type: its option names (the
 // first is ours, the last toxiproxy's attribute name) and how a value
@@ -93,7 +93,7 @@ func parseToxic(words []string) (toxproxy.Toxic, error) {
 	var rest []string
 	t.Stream, rest = streamFlag(words[1:])
 	params := toxicParams(typ)
-	allowed := []string{"name"}
+	allowed := []string{"name", "toxicity"}
 	for _, p := range params {
 		allowed = append(allowed, p.names...)
 	}
@@ -111,6 +111,13 @@ func parseToxic(words []string) (toxproxy.Toxic, error) {
 		t.Name = n
 	}
 	t = toxicDefaults(t)
+	if v, ok := o.vals["toxicity"]; ok {
+		f, err := parseToxicity(v)
+		if err != nil {
+			return t, fmt.Errorf("%s --toxicity: %v", typ, err)
+		}
+		t.Toxicity = &f
+	}
 	for _, p := range params {
 		for _, n := range p.names {
 			if v, ok := o.vals[n]; ok {
@@ -121,6 +128,16 @@ func parseToxic(words []string) (toxproxy.Toxic, error) {
 		}
 	}
 	return t, t.Validate()
+}
+
+// parseToxicity reads a toxicity: the chance, from 0 to 1, that a toxic
+// applies to a connection.
+func parseToxicity(v string) (float64, error) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || !(f >= 0 && f <= 1) {
+		return 0, fmt.Errorf("bad toxicity %s: want a number from 0 to 1, the chance that the toxic applies to a connection", visible.Quote(v))
+	}
+	return f, nil
 }
 
 // streamFlag takes --up and --down (the last one counts; toxiproxy's
@@ -164,9 +181,10 @@ func toxicTable(proxy string, ts []toxproxy.Toxic) string {
 		return fmt.Sprintf("no toxics on %s\n", proxy)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-12s %-11s %-11s %s\n", "NAME", "TYPE", "STREAM", "ATTRIBUTES")
+	fmt.Fprintf(&b, "%-12s %-11s %-11s %-9s %s\n", "NAME", "TYPE", "STREAM", "TOXICITY", "ATTRIBUTES")
 	for _, t := range ts {
-		fmt.Fprintf(&b, "%-12s %-11s %-11s %s\n", t.Name, t.Type, t.Stream, t.Attributes())
+		fmt.Fprintf(&b, "%-12s %-11s %-11s %-9s %s\n", t.Name, t.Type, t.Stream,
+			strconv.FormatFloat(t.Chance(), 'g', -1, 64), t.Attributes())
 	}
 	return b.String()
 }
@@ -237,7 +255,7 @@ func completeToxic(sh *Shell, args []string) []string {
 		}
 	case len(args) > 2 && args[1] == "add":
 		typ, _ := toxproxy.NormalType(args[2])
-		opts := []string{"--up", "--down", "--name"}
+		opts := []string{"--up", "--down", "--name", "--toxicity"}
 		for _, p := range toxicParams(typ) {
 			opts = append(opts, "--"+p.names[0])
 		}

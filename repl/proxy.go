@@ -189,6 +189,19 @@ func (sh *Shell) setProxy(ex *netex.Example, px *toxproxy.Proxy) {
 	sh.proxies[ex] = px
 }
 
+// conns is a session's connections, as sessions shows them: a proxy's
+// live proxied connections; for any other session, its connected
+// sockets (a raw listener's accepted connections, a raw client's one).
+func (sh *Shell) conns(s *Session) int {
+	sh.mu.Lock()
+	px, ok := sh.proxies[s.ex]
+	sh.mu.Unlock()
+	if ok {
+		return px.Conns()
+	}
+	return s.run.Conns()
+}
+
 // proxy finds the running proxy of the session called name.
 func (sh *Shell) proxy(name string) (*toxproxy.Proxy, error) {
 	s, err := sh.session(name)

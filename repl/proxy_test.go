@@ -41,7 +41,7 @@ stop all
 		"[p] Listening on 127.0.0.1:",
 		"[ex4-client] Connected to server 127.0.0.1:",
 		"[p] toxic latency on downstream: latency=100ms jitter=0s added\n",
-		"NAME         TYPE        STREAM      ATTRIBUTES\nlatency      latency     downstream  latency=100ms jitter=0s\n",
+		"NAME         TYPE        STREAM      TOXICITY  ATTRIBUTES\nlatency      latency     downstream  1         latency=100ms jitter=0s\n",
 		"[p] toxic latency removed\n",
 		"[ex5-server] Read line from 127.0.0.1:",
 		"[p] stopped\n",
@@ -217,7 +217,7 @@ proxy ex5-server --name p --bind 127.0.0.1
 toxic p add timeout 0 --up
 connect p
 send ex4-client lost
-expect p '^#1 upstream: timeout: dropping data, never closing$'
+expect p '^#1 upstream: timeout: holding data, never closing$'
 stop p
 expect ex4-client 'Got end-of-file. Server closed connection on read!'
 `)

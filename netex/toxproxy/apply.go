@@ -20,10 +20,11 @@ func (pm *pump) apply(e *entry, c chunk, next func(chunk) error) error {
 		return pm.resetPeer(e, c, next)
 	case Timeout:
 		if e.Timeout == 0 {
-			pm.once(e, "timeout: dropping data, never closing")
+			pm.once(e, "timeout: holding data, never closing")
 		} else {
-			pm.once(e, "timeout: dropping data, closing %v after the toxic began", e.Timeout)
+			pm.once(e, "timeout: holding data, closing %v after the toxic began", e.Timeout)
 		}
+		pm.holdBack(e, c)
 		return nil
 	case LimitData:
 		return pm.limitData(e, c, next)
@@ -31,7 +32,8 @@ func (pm *pump) apply(e *entry, c chunk, next func(chunk) error) error {
 	return next(c) // slow_close acts at the end of the stream
 }
 
-// latency holds each chunk until Latency ± Jitter after it arrived.
+// latency holds each chunk until Latency ± Jitter after it arrived, or
+// until the toxic is removed.
 func (pm *pump) latency(e *entry, c chunk, next func(chunk) error) error {
 	pm.once(e, "latency: holding each chunk %v ± %v", e.Latency, e.Jitter)
 	d := e.Latency
@@ -39,8 +41,11 @@ func (pm *pump) latency(e *entry, c chunk, next func(chunk) error) error {
 		d += time.Duration(rand.Int64N(int64(2*e.Jitter))) - e.Jitter
 	}
 	wait := time.Until(c.at.Add(d))
-	if !pm.sleep(wait) {
+	switch pm.wait(e, wait) {
+	case tornDown:
 		return errDone
+	case removed:
+		return next(c)
 	}
 	if wait > 0 {
 		c.at = c.at.Add(wait)
@@ -50,7 +55,8 @@ func (pm *pump) latency(e *entry, c chunk, next func(chunk) error) error {
 
 // bandwidth passes Rate KB/s: it owes len/Rate of time for each chunk,
 // sends a chunk bigger than 100ms' worth in 100ms pieces, and pays back
-// oversleeping on later chunks, as toxiproxy does.
+// oversleeping on later chunks, as toxiproxy does. Removed meanwhile, it
+// passes the rest at once.
 func (pm *pump) bandwidth(e *entry, c chunk, next func(chunk) error) error {
 	pm.once(e, "bandwidth: limiting to %dKB/s", e.Rate)
 	debt := pm.debt[e] + time.Duration(len(c.data))*time.Millisecond/time.Duration(e.Rate)
@@ -62,8 +68,11 @@ func (pm *pump) bandwidth(e *entry, c chunk, next func(chunk) error) error {
 			n, wait = piece, 100*time.Millisecond
 		}
 		start := time.Now()
-		if !pm.sleep(wait) {
+		switch pm.wait(e, wait) {
+		case tornDown:
 			return errDone
+		case removed:
+			return next(c)
 		}
 		if err := next(chunk{data: c.data[:n], at: c.at}); err != nil {
 			return err
@@ -75,7 +84,7 @@ func (pm *pump) bandwidth(e *entry, c chunk, next func(chunk) error) error {
 }
 
 // slicer cuts a chunk into slices of AverageSize ± SizeVariation bytes,
-// Delay apart.
+// Delay apart; removed meanwhile, it passes the rest at once.
 func (pm *pump) slicer(e *entry, c chunk, next func(chunk) error) error {
 	pm.once(e, "slicer: cutting into %d±%d byte slices, %v apart", e.AverageSize, e.SizeVariation, e.Delay)
 	cuts := slices(0, len(c.data), e.AverageSize, e.SizeVariation)
@@ -83,8 +92,14 @@ func (pm *pump) slicer(e *entry, c chunk, next func(chunk) error) error {
 		if err := next(chunk{data: c.data[cuts[i-1]:cuts[i]], at: c.at}); err != nil {
 			return err
 		}
-		if !pm.sleep(e.Delay) {
+		switch pm.wait(e, e.Delay) {
+		case tornDown:
 			return errDone
+		case removed:
+			if rest := c.data[cuts[i]:]; len(rest) > 0 {
+				return next(chunk{data: rest, at: c.at})
+			}
+			return nil
 		}
 	}
 	return nil
@@ -107,10 +122,10 @@ func slices(start, end, avg, variation int) []int {
 // sides. Removed meanwhile, it lets the data through instead.
 func (pm *pump) resetPeer(e *entry, c chunk, next func(chunk) error) error {
 	pm.logf("reset_peer: data arrived; resetting both sides in %v", e.Timeout)
-	if !pm.sleep(e.Timeout) {
+	switch pm.wait(e, e.Timeout) {
+	case tornDown:
 		return errDone
-	}
-	if !pm.l.p.present(e) {
+	case removed:
 		return next(c)
 	}
 	return &fault{reset: true, why: "reset_peer"}

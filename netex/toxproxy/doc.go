@@ -14,5 +14,9 @@
 // Unlike toxiproxy, a half-close is passed on: end-of-file from one side
 // shuts down the write side towards the other, so half-closing clients
 // (ex5b) work through the proxy. A reset from either side is passed on
-// as a reset.
+// as a reset. A toxic's toxicity (the chance that it applies to a
+// connection) is decided once per connection, from a random source that
+// tests can seed (SetRand). Removing a toxic acts at once, on the data
+// it holds too; and the timeout toxic holds data rather than dropping
+// it, so that removing it lets the data flow on, in order.
 package toxproxy

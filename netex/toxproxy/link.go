@@ -2,7 +2,6 @@ package toxproxy
 
 import (
 	"errors"
-	"io"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -28,10 +27,15 @@ type link struct {
 	once           sync.Once
 	why            string // what ended the link, set by teardown
 	bytes          [2]atomic.Int64
+	on             map[*entry]bool // whether each toxic applies; under p.mu
+	// gate, per direction, is nil while its reader may read, else a
+	// channel closed when it may again (see pump.gateHeld).
+	gate [2]atomic.Pointer[chan struct{}]
 }
 
 func newLink(p *Proxy, id int, client, server *net.TCPConn) *link {
-	return &link{p: p, id: id, client: client, server: server, start: time.Now(), done: make(chan struct{})}
+	return &link{p: p, id: id, client: client, server: server, start: time.Now(), done: make(chan struct{}),
+		on: map[*entry]bool{}}
 }
 
 // run forwards both directions until both have ended or the link is torn
@@ -41,8 +45,8 @@ func (l *link) run() {
 	up, down := make(chan chunk, 16), make(chan chunk, 16)
 	pumps := []*pump{newPump(l, Upstream, up, l.server), newPump(l, Downstream, down, l.client)}
 	wg.Add(4)
-	go func() { defer wg.Done(); l.read(l.client, up) }()
-	go func() { defer wg.Done(); l.read(l.server, down) }()
+	go func() { defer wg.Done(); l.read(Upstream, l.client, up) }()
+	go func() { defer wg.Done(); l.read(Downstream, l.server, down) }()
 	var ended sync.WaitGroup
 	ended.Add(2)
 	for _, pm := range pumps {
@@ -86,11 +90,18 @@ func (l *link) teardown(reset bool, why string) {
 	})
 }
 
-// read sends what src brings to out, chunk by chunk, then the error that
-// ended it.
-func (l *link) read(src *net.TCPConn, out chan<- chunk) {
+// read sends what src brings to out (stream d), chunk by chunk, then the
+// error that ended it. It waits while d's gate is shut.
+func (l *link) read(d Direction, src *net.TCPConn, out chan<- chunk) {
 	buf := make([]byte, 32<<10)
 	for {
+		if g := l.gate[d].Load(); g != nil {
+			select {
+			case <-*g:
+			case <-l.done:
+				return
+			}
+		}
 		n, err := src.Read(buf)
 		if n > 0 {
 			l.p.hold(1)
@@ -133,162 +144,3 @@ func (f *fault) Error() string { return f.why }
 
 // errDone is returned by a toxic whose wait was cut short by teardown.
 var errDone = errors.New("link torn down")
-
-// pump carries one direction through its toxics. Its maps are per-link
-// toxic state, touched only by the pump's goroutine.
-type pump struct {
-	l    *link
-	dir  Direction
-	in   <-chan chunk
-	dst  *net.TCPConn
-	seen map[*entry]bool          // toxics already reported on this link
-	sent map[*entry]int64         // limit_data: bytes passed
-	debt map[*entry]time.Duration // bandwidth: time owed
-}
-
-func newPump(l *link, d Direction, in <-chan chunk, dst *net.TCPConn) *pump {
-	return &pump{l: l, dir: d, in: in, dst: dst, seen: map[*entry]bool{},
-		sent: map[*entry]int64{}, debt: map[*entry]time.Duration{}}
-}
-
-func (pm *pump) run() {
-	for {
-		chain, changed := pm.l.p.chain(pm.dir)
-		expire, stop := pm.timeoutClock(chain)
-		select {
-		case c := <-pm.in:
-			stop()
-			if c.err != nil {
-				pm.end(c.err, chain)
-				return
-			}
-			err := pm.process(c, chain)
-			pm.l.p.hold(-1)
-			if err != nil {
-				pm.fail(err)
-				return
-			}
-		case <-changed:
-			stop()
-		case e := <-expire:
-			pm.logf("timeout: no close for %v; closing both sides", e.Timeout)
-			pm.l.teardown(false, "timeout")
-			return
-		case <-pm.l.done:
-			stop()
-			return
-		}
-	}
-}
-
-// timeoutClock returns a channel that yields the timeout toxic (with a
-// non-zero timeout) due first on this link, when it is due.
-func (pm *pump) timeoutClock(chain []*entry) (<-chan *entry, func()) {
-	var first *entry
-	var due time.Time
-	for _, e := range chain {
-		if e.Type != Timeout || e.Timeout == 0 {
-			continue
-		}
-		at := e.added
-		if pm.l.start.After(at) {
-			at = pm.l.start
-		}
-		if at = at.Add(e.Timeout); first == nil || at.Before(due) {
-			first, due = e, at
-		}
-	}
-	if first == nil {
-		return nil, func() {}
-	}
-	ch := make(chan *entry, 1)
-	t := time.AfterFunc(time.Until(due), func() { ch <- first })
-	return ch, func() { t.Stop() }
-}
-
-// end passes on the end of the stream: an end-of-file as a half-close
-// (after any slow_close delay), anything else as a reset of both sides.
-func (pm *pump) end(err error, chain []*entry) {
-	if !errors.Is(err, io.EOF) {
-		pm.l.teardown(true, side(pm.dir)+" side: "+unwrapOp(err).Error())
-		return
-	}
-	for _, e := range chain {
-		if e.Type == SlowClose {
-			pm.logf("slow_close: %s closed; holding the close for %v", side(pm.dir), e.Delay)
-			pm.l.p.hold(1)
-			ok := pm.sleep(e.Delay)
-			pm.l.p.hold(-1)
-			if !ok {
-				return
-			}
-		}
-	}
-	if err := pm.dst.CloseWrite(); err != nil {
-		pm.l.teardown(true, unwrapOp(err).Error())
-	}
-}
-
-// fail ends the link after a toxic's fault or a failed write.
-func (pm *pump) fail(err error) {
-	var f *fault
-	switch {
-	case errors.Is(err, errDone):
-	case errors.As(err, &f):
-		pm.l.teardown(f.reset, f.why)
-	default:
-		pm.l.teardown(true, "writing to "+side(1-pm.dir)+": "+unwrapOp(err).Error())
-	}
-}
-
-// process passes c through the chain of toxics and writes what comes out.
-func (pm *pump) process(c chunk, chain []*entry) error {
-	var stage func(i int, c chunk) error
-	stage = func(i int, c chunk) error {
-		if i == len(chain) {
-			return pm.write(c)
-		}
-		return pm.apply(chain[i], c, func(c chunk) error { return stage(i+1, c) })
-	}
-	return stage(0, c)
-}
-
-func (pm *pump) write(c chunk) error {
-	if len(c.data) == 0 {
-		return nil
-	}
-	if pm.l.p.onWrite != nil {
-		pm.l.p.onWrite(pm.dir, len(c.data))
-	}
-	n, err := pm.dst.Write(c.data)
-	pm.l.bytes[pm.dir].Add(int64(n))
-	return err
-}
-
-// sleep waits for d, and reports false if the link was torn down first.
-func (pm *pump) sleep(d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-pm.l.done:
-		return false
-	}
-}
-
-// logf prints a line about this link and direction.
-func (pm *pump) logf(format string, args ...any) {
-	pm.l.p.logf("#%d %s: "+format+"\n", append([]any{pm.l.id, pm.dir}, args...)...)
-}
-
-// once prints a line the first time toxic e acts on this link.
-func (pm *pump) once(e *entry, format string, args ...any) {
-	if !pm.seen[e] {
-		pm.seen[e] = true
-		pm.logf(format, args...)
-	}
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -35,14 +36,19 @@ type Proxy struct {
 	toxics  []*entry      // in the order added
 	changed chan struct{} // closed and replaced when toxics change
 	links   map[*link]struct{}
-	conns   int // connections ever accepted, for their numbers
+	conns   int        // connections ever accepted, for their numbers
+	added   int        // toxics ever added, for their order
+	rnd     *rand.Rand // decides toxicity; nil: math/rand/v2's own
 }
 
 // entry is a toxic as the proxy holds it: when it was added, for the
-// timeout toxic's clock.
+// timeout toxic's clock, its place in the order of adding, and a
+// channel closed when it is removed, which cuts short its waits.
 type entry struct {
 	Toxic
 	added time.Time
+	seq   int
+	gone  chan struct{}
 }
 
 // New returns a proxy to target (HOST:PORT). logf receives one line per
@@ -137,8 +143,11 @@ func (p *Proxy) setup(id int, client *net.TCPConn) *link {
 		return nil
 	}
 	p.links[l] = struct{}{}
-	p.mu.Unlock()
 	p.logf("#%d accepted from %s, forwarding via %s to %s\n", id, client.RemoteAddr(), sc.LocalAddr(), sc.RemoteAddr())
+	for _, e := range p.toxics {
+		p.decideLocked(l, e)
+	}
+	p.mu.Unlock()
 	return l
 }
 
@@ -165,7 +174,7 @@ func (p *Proxy) hold(n int64) {
 
 // Busy reports whether the proxy holds anything: a connection it is
 // setting up, or data on its way through its toxics (data a timeout
-// toxic dropped is not held). A caller that must know when traffic
+// toxic holds is at rest, and not counted). A caller that must know when traffic
 // through the proxy has settled can wait for !Busy.
 func (p *Proxy) Busy() bool { return p.busy.Load() > 0 }
 
@@ -191,9 +200,16 @@ func (p *Proxy) Add(t Toxic) error {
 			return fmt.Errorf("a toxic named %s exists; remove it first, or give another --name", t.Name)
 		}
 	}
-	p.toxics = append(p.toxics, &entry{Toxic: t, added: time.Now()})
-	p.changedLocked()
+	if t.Toxicity != nil {
+		c := *t.Toxicity // the caller's variable stays the caller's
+		t.Toxicity = &c
+	}
+	p.added++
+	e := &entry{Toxic: t, added: time.Now(), seq: p.added, gone: make(chan struct{})}
+	p.toxics = append(p.toxics, e)
 	p.logf("toxic %s added\n", t)
+	p.decideLinksLocked(e)
+	p.changedLocked()
 	return nil
 }
 
@@ -204,6 +220,7 @@ func (p *Proxy) Remove(name string) error {
 	for i, e := range p.toxics {
 		if e.Name == name || e.Name == normalName(name) {
 			p.toxics = append(p.toxics[:i:i], p.toxics[i+1:]...)
+			close(e.gone)
 			p.changedLocked()
 			p.logf("toxic %s removed\n", e.Name)
 			return nil
@@ -256,14 +273,14 @@ func (p *Proxy) changedLocked() {
 	p.changed = make(chan struct{})
 }
 
-// chain returns the toxics of stream d, and a channel closed at the next
-// change.
-func (p *Proxy) chain(d Direction) ([]*entry, <-chan struct{}) {
+// chain returns the toxics of stream d that apply to link l, and a
+// channel closed at the next change.
+func (p *Proxy) chain(l *link, d Direction) ([]*entry, <-chan struct{}) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var es []*entry
 	for _, e := range p.toxics {
-		if e.Stream == d {
+		if e.Stream == d && l.on[e] {
 			es = append(es, e)
 		}
 	}
@@ -271,13 +288,11 @@ func (p *Proxy) chain(d Direction) ([]*entry, <-chan struct{}) {
 }
 
 // present reports whether e is still one of the proxy's toxics.
-func (p *Proxy) present(e *entry) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, x := range p.toxics {
-		if x == e {
-			return true
-		}
+func (e *entry) present() bool {
+	select {
+	case <-e.gone:
+		return false
+	default:
+		return true
 	}
-	return false
 }

@@ -56,10 +56,14 @@ func NormalType(s string) (string, bool) {
 //	timeout     Timeout (data dropped; 0: never closes, else close after it)
 //	limit_data  Bytes (close once that many bytes have passed)
 //	slow_close  Delay (before passing on an end-of-file)
+//
+// Toxicity, as in toxiproxy, is the chance (0 to 1) that the toxic
+// applies to a connection, decided once per connection; nil means 1.
 type Toxic struct {
-	Name   string
-	Type   string
-	Stream Direction
+	Name     string
+	Type     string
+	Stream   Direction
+	Toxicity *float64
 
 	Latency, Jitter time.Duration
 	Rate            int64
@@ -78,6 +82,8 @@ func (t Toxic) Validate() error {
 	switch {
 	case t.Name == "":
 		return fmt.Errorf("a toxic needs a name")
+	case !(t.Chance() >= 0 && t.Chance() <= 1):
+		return fmt.Errorf("%s: toxicity must be between 0 and 1 (the chance that it applies to a connection), got %v", t.Type, t.Chance())
 	case t.Latency < 0 || t.Jitter < 0 || t.Delay < 0 || t.Timeout < 0 || t.Bytes < 0 || t.Rate < 0:
 		return fmt.Errorf("%s: parameters cannot be negative", t.Type)
 	case t.Type == Bandwidth && t.Rate == 0:
@@ -90,6 +96,15 @@ func (t Toxic) Validate() error {
 		return fmt.Errorf("slicer: size variation cannot be negative")
 	}
 	return nil
+}
+
+// Chance is the toxic's toxicity: the chance that it applies to a
+// connection, 1 unless set.
+func (t Toxic) Chance() float64 {
+	if t.Toxicity == nil {
+		return 1
+	}
+	return *t.Toxicity
 }
 
 // Attributes shows the toxic's parameters with toxiproxy's attribute
@@ -119,5 +134,9 @@ func (t Toxic) String() string {
 	if t.Name != t.Type {
 		name += " (" + t.Type + ")"
 	}
-	return fmt.Sprintf("%s on %s: %s", name, t.Stream, t.Attributes())
+	s := fmt.Sprintf("%s on %s: %s", name, t.Stream, t.Attributes())
+	if t.Chance() != 1 {
+		s += fmt.Sprintf(" toxicity=%v", t.Chance())
+	}
+	return s
 }

@@ -140,13 +140,14 @@ func TestLimitData(t *testing.T) {
 }
 
 // TestTimeout checks that timeout 0 forwards nothing and closes nothing:
-// both ends' read deadlines expire. Removed, the toxic lets data flow.
+// both ends' read deadlines expire. Removed, the toxic releases what it
+// held, in order, then the end-of-file that waited behind it.
 func TestTimeout(t *testing.T) {
 	r := newRig(t, nil)
 	r.add(Toxic{Name: "timeout", Type: Timeout, Stream: Upstream})
 	c, s := r.dial()
 	mustWrite(t, c, []byte("lost\n"))
-	r.waitLog(`^#1 upstream: timeout: dropping data, never closing$`)
+	r.waitLog(`^#1 upstream: timeout: holding data, never closing$`)
 	for _, end := range []struct {
 		name string
 		c    interface {
@@ -160,16 +161,17 @@ func TestTimeout(t *testing.T) {
 			t.Fatalf("%s read %d bytes, %v; want nothing and no close", end.name, n, err)
 		}
 	}
+	mustWrite(t, c, []byte("found\n"))
+	c.CloseWrite()
 	if err := r.p.Remove("timeout"); err != nil {
 		t.Fatal(err)
 	}
-	mustWrite(t, c, []byte("found\n"))
 	s.SetReadDeadline(time.Now().Add(5 * time.Second))
-	buf := make([]byte, 64)
-	n, err := s.Read(buf)
-	if err != nil || string(buf[:n]) != "found\n" {
-		t.Fatalf("after remove, target read %q, %v", buf[:n], err)
+	got, err := io.ReadAll(s)
+	if err != nil || string(got) != "lost\nfound\n" {
+		t.Fatalf("after remove, target read %q, %v; want both lines, then end-of-file", got, err)
 	}
+	r.waitLog(`^#1 upstream: timeout removed; 11 bytes it held go on$`)
 }
 
 // TestTimeoutCloses checks that a non-zero timeout closes the connection
