@@ -15,8 +15,9 @@
 // shuts down the write side towards the other, so half-closing clients
 // (ex5b) work through the proxy. A reset from either side is passed on
 // as a reset. A toxic's toxicity (the chance that it applies to a
-// connection) is decided once per connection, from a random source that
-// tests can seed (SetRand). Removing a toxic acts at once, on the data
+// connection) is decided once per connection by a number drawn from the
+// proxy's seed, the toxic's name and the connection's number (Draw), so
+// that a script's decisions are the same every run. Removing a toxic acts at once, on the data
 // it holds too; and the timeout toxic holds data rather than dropping
 // it, so that removing it lets the data flow on, in order.
 package toxproxy

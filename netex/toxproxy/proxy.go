@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -36,9 +35,9 @@ type Proxy struct {
 	toxics  []*entry      // in the order added
 	changed chan struct{} // closed and replaced when toxics change
 	links   map[*link]struct{}
-	conns   int        // connections ever accepted, for their numbers
-	added   int        // toxics ever added, for their order
-	rnd     *rand.Rand // decides toxicity; nil: math/rand/v2's own
+	conns   int    // connections ever accepted, for their numbers
+	added   int    // toxics ever added, for their order
+	seed    uint64 // of the toxicity decisions (Draw)
 }
 
 // entry is a toxic as the proxy holds it: when it was added, for the
@@ -56,7 +55,7 @@ type entry struct {
 // to call from several goroutines.
 func New(target string, logf func(format string, args ...any)) *Proxy {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Proxy{target: target, logf: logf, ctx: ctx, cancel: cancel,
+	return &Proxy{target: target, logf: logf, ctx: ctx, cancel: cancel, seed: DefaultSeed,
 		changed: make(chan struct{}), wake: make(chan struct{}), links: map[*link]struct{}{}}
 }
 

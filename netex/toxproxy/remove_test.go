@@ -3,7 +3,6 @@ package toxproxy
 import (
 	"bytes"
 	"io"
-	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -46,22 +45,22 @@ func TestRemoveReleases(t *testing.T) {
 }
 
 // TestToxicity checks that a toxic applies to a connection with the
-// chance its toxicity gives: never at 0, always at 1, and, with a
-// seeded source, to exactly the connections that the same seed picks.
+// chance its toxicity gives: never at 0, always at 1, and otherwise to
+// exactly the connections that Draw picks for the proxy's seed.
 // The toxic is limit_data 0 upstream: where it applies, the target sees
 // the connection close; where not, it reads the client's line.
 func TestToxicity(t *testing.T) {
 	const n = 40
 	for _, chance := range []float64{0, 1, 0.3} {
 		want, applied := make([]bool, n), 0
-		pick := rand.New(rand.NewPCG(7, uint64(chance*10)))
+		seed := uint64(chance*10) + 7
 		for i := range want {
-			want[i] = pick.Float64() < chance
+			want[i] = Draw(seed, "cut", i+1) < chance
 			if want[i] {
 				applied++
 			}
 		}
-		r := newRig(t, func(p *Proxy) { p.SetRand(rand.New(rand.NewPCG(7, uint64(chance*10)))) })
+		r := newRig(t, func(p *Proxy) { p.SetSeed(seed) })
 		r.add(Toxic{Name: "cut", Type: LimitData, Stream: Upstream, Toxicity: &chance})
 		for i := range n {
 			c, s := r.dial()

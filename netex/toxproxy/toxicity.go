@@ -1,32 +1,38 @@
 package toxproxy
 
 import (
+	"hash/fnv"
 	"math/rand/v2"
 	"sort"
 )
 
-// SetRand sets the random source that decides, per connection, whether
-// a toxic applies to it (its toxicity); nil restores math/rand/v2's
-// own. One number is drawn for each toxic a connection meets, when the
-// connection is set up (for the toxics there then) or when the toxic is
-// added (for the connections open then, oldest first), so that a test
-// with a seeded source can foretell every decision.
-func (p *Proxy) SetRand(r *rand.Rand) {
+// DefaultSeed is the seed of a new proxy's toxicity decisions.
+const DefaultSeed = 1
+
+// SetSeed sets the seed of the proxy's toxicity decisions (see Draw).
+func (p *Proxy) SetSeed(seed uint64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.rnd = r
+	p.seed = seed
+}
+
+// Draw returns the number in [0, 1) that decides whether the toxic
+// named toxic applies to connection conn (numbered from 1) of a proxy
+// whose seed is seed. It depends on nothing else: a script gets the same
+// decisions every run, whatever order its connections are accepted in,
+// and a test can foretell them.
+func Draw(seed uint64, toxic string, conn int) float64 {
+	h := fnv.New64a()
+	h.Write([]byte(toxic))
+	return rand.New(rand.NewPCG(seed, h.Sum64()^uint64(conn)*0x9e3779b97f4a7c15)).Float64()
 }
 
 // decideLocked decides, as toxiproxy does, whether toxic e applies to
-// link l: it does when a number drawn from [0, 1) is below its
-// toxicity, so always at 1 and never at 0. A toxicity below 1 has its
-// decision logged.
+// link l: it does when the number drawn for them is below its toxicity,
+// so always at 1 and never at 0. A toxicity below 1 has its decision
+// logged.
 func (p *Proxy) decideLocked(l *link, e *entry) {
-	draw := rand.Float64
-	if p.rnd != nil {
-		draw = p.rnd.Float64
-	}
-	on := draw() < e.Chance()
+	on := Draw(p.seed, e.Name, l.id) < e.Chance()
 	l.on[e] = on
 	if e.Chance() == 1 {
 		return

@@ -141,7 +141,9 @@ func TestLimitData(t *testing.T) {
 
 // TestTimeout checks that timeout 0 forwards nothing and closes nothing:
 // both ends' read deadlines expire. Removed, the toxic releases what it
-// held, in order, then the end-of-file that waited behind it.
+// held, in order, then the end-of-file that waited behind it. (Whether
+// the second line reached the toxic before the removal is a race, so the
+// count it reports is 5 or 11 bytes.)
 func TestTimeout(t *testing.T) {
 	r := newRig(t, nil)
 	r.add(Toxic{Name: "timeout", Type: Timeout, Stream: Upstream})
@@ -171,7 +173,7 @@ func TestTimeout(t *testing.T) {
 	if err != nil || string(got) != "lost\nfound\n" {
 		t.Fatalf("after remove, target read %q, %v; want both lines, then end-of-file", got, err)
 	}
-	r.waitLog(`^#1 upstream: timeout removed; 11 bytes it held go on$`)
+	r.waitLog(`^#1 upstream: timeout removed; (5|11) bytes it held go on$`)
 }
 
 // TestTimeoutCloses checks that a non-zero timeout closes the connection
