@@ -149,9 +149,12 @@ func (t *terminal) openEditor(stdin *os.File) error {
 	t.rl, t.ed = rl, rl
 	// Between lines the terminal stays quiet: keys pressed while a
 	// command runs (or as its output arrives) are not echoed and wait
-	// for the next prompt, and Ctrl-C is SIGINT. readline saves and
-	// restores this state around each line.
-	t.restore = quietTerminal(t.fd, false)
+	// for the next prompt, and Ctrl-C is SIGINT. Line buffering is off
+	// too: in canonical mode the terminal itself would take a Ctrl-D
+	// pressed just before readline reads as end-of-file and drop it,
+	// where readline must see it as the key that quits. readline saves
+	// and restores this state around each line.
+	t.restore = quietTerminal(t.fd, true)
 	return nil
 }
 

@@ -16,15 +16,16 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// waitQuiet waits until the shell has turned the terminal's echo off,
-// which it does while a command runs: a key typed now is not read as
-// the command's line.
+// waitQuiet waits until the shell has put the terminal in its quiet
+// state, which it does while a command runs: echo off and Ctrl-C a
+// signal (readline, reading a line, turns signals off). A key typed now
+// is not read as the command's line.
 func (s *screen) waitQuiet() {
 	s.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		tio := s.termios()
-		if tio.Lflag&unix.ECHO == 0 && tio.Lflag&unix.ICANON != 0 {
+		if tio.Lflag&unix.ECHO == 0 && tio.Lflag&unix.ISIG != 0 {
 			return
 		}
 		if time.Now().After(deadline) {
