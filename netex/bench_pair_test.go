@@ -15,11 +15,11 @@ import (
 // every connection is made outside the measured slices. The example
 // servers print their diagnostics to /dev/null opened as a file.
 //
-// echo is 50 clients of 32-byte ping-pong round trips, 10,000 round
+// echo is 50 clients of 32-byte ping-pong round trips, 5,000 round
 // trips a slice; batch is 10 clients sending 100,000 32-byte lines each,
-// then half-closing, one whole batch a slice. b.N is the number of pairs
-// of slices, so ns/op is the time of a pair; cpu-ratio and rate-ratio
-// are the medians of the pairs' ratios.
+// then half-closing, one whole batch a slice. b.N is the number of rounds
+// of four slices, two on each server, so ns/op is the time of a round;
+// cpu-ratio and rate-ratio are the medians of the rounds' ratios.
 //
 //	go test -run '^$' -bench VsBaseline -benchtime 2s -count 3 ./netex
 func BenchmarkVsBaseline(b *testing.B) {

@@ -17,9 +17,10 @@ import (
 // slices between them (benchload.Pair). Both listen with
 // benchload.Backlog (128), a large backlog: the session is started with
 // run --backlog 128. The workloads and metrics are netex's: echo is 50
-// clients of 32-byte round trips, 10,000 a slice; batch is 10 clients ×
+// clients of 32-byte round trips, 5,000 a slice; batch is 10 clients ×
 // 100,000 lines and a half-close, one whole batch a slice; b.N counts
-// pairs of slices; cpu-ratio and rate-ratio are medians of the pairs'.
+// rounds of four slices; cpu-ratio and rate-ratio are medians of the
+// rounds' ratios.
 //
 //	go test -run '^$' -bench VsBaseline -benchtime 2s -count 3 ./repl
 func BenchmarkVsBaseline(b *testing.B) {

@@ -12,6 +12,7 @@
 // half-close, so it dials new ones first).
 //
 // Pair interleaves such slices between a baseline and a subject server,
-// both running at once in the parent, and reports their ratios. GoEcho is
+// both running at once in the parent (base, subject, subject, base, then
+// the reverse, and so on), and reports their ratios. GoEcho is
 // the baseline: a plain goroutine-per-connection Go echo server.
 package benchload

@@ -34,25 +34,31 @@ type workload struct {
 	unit           string
 }
 
-// workloads: echo is 50 ping-pong clients, 200 round trips each per
-// slice (tens of milliseconds); batch is issue 9's whole batch, 10
-// clients sending 100,000 lines each and half-closing.
+// workloads: echo is 50 ping-pong clients, 100 round trips each per
+// slice (tens of milliseconds: short, so that a run holds many rounds);
+// batch is issue 9's whole batch, 10 clients sending 100,000 lines each
+// and half-closing.
 var workloads = map[string]workload{
-	"echo":  {clients: 50, slice: 50 * 200, unit: "roundtrip"},
+	"echo":  {clients: 50, slice: 50 * 100, unit: "roundtrip"},
 	"batch": {clients: 10, slice: 10 * 100_000, unit: "line"},
 }
 
+// orders are the slices of a round, by server (0 the baseline, 1 the
+// subject), for even and odd rounds: each is symmetric, so that a steady
+// drift in the machine's load costs both servers alike within a round,
+// and they alternate which server goes first.
+var orders = [2][]int{{0, 1, 1, 0}, {1, 0, 0, 1}}
+
 // Pair measures a subject server against the baseline, both at their
 // addresses and both running in this process, under the case's workload
-// from a load child (Start's args). It does b.N pairs of slices, one on
-// each server, the order alternating (base first in even pairs), after a
-// short warm-up of each; the servers share every swing in the machine's
-// load that lasts longer than a pair. It reports, as medians of the
-// per-pair ratios, cpu-ratio (the subject's CPU per operation over the
-// baseline's) and rate-ratio (the subject's operations per second over
-// the baseline's), and over all slices each server's CPU µs, allocations
-// and rate per operation (the subject's plain, the baseline's prefixed
-// base-). ns/op is the time of a pair.
+// from a load child (Start's args). After a short warm-up of each, it
+// runs b.N rounds of four slices, two on each server (orders); the
+// servers share every swing in the machine's load longer than a round.
+// It reports, as medians of the rounds' ratios, cpu-ratio (the subject's
+// CPU per operation over the baseline's) and rate-ratio (the subject's
+// operations per second over the baseline's), and over all slices each
+// server's CPU µs, allocations and rate per operation (the subject's
+// plain, the baseline's prefixed base-). ns/op is the time of a round.
 func Pair(b *testing.B, c Case, base, subject string, args ...string) {
 	w := workloads[c.Mode]
 	child := Start(b, Task{Mode: c.Mode, Clients: w.clients, Addrs: []string{base, subject}}, args...)
@@ -64,9 +70,9 @@ func Pair(b *testing.B, c Case, base, subject string, args ...string) {
 	b.ResetTimer()
 	for k := range b.N {
 		var s [2]Sample
-		for _, i := range [][]int{{0, 1}, {1, 0}}[k%2] {
-			s[i] = child.Slice(b, i, w.slice)
-			sums[i] = add(sums[i], s[i])
+		for _, i := range orders[k%2] {
+			one := child.Slice(b, i, w.slice)
+			s[i], sums[i] = add(s[i], one), add(sums[i], one)
 		}
 		cpuRatios = append(cpuRatios, float64(s[1].CPU)/float64(s[0].CPU))
 		rateRatios = append(rateRatios, float64(s[0].Wall)/float64(s[1].Wall))
