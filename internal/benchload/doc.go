@@ -11,7 +11,7 @@
 // can take the next slice (a batch's connections are spent by its
 // half-close, so it dials new ones first).
 //
-// Pair interleaves such slices between a baseline and a subject server,
+// VsBaseline interleaves such slices between a baseline and a subject server,
 // both running at once in the parent (base, subject, subject, base, then
 // the reverse, and so on), and reports their ratios. GoEcho is
 // the baseline: a plain goroutine-per-connection Go echo server.

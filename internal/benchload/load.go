@@ -15,8 +15,8 @@ import (
 // Env carries the child's task: MODE CLIENTS IDLE ADDR...
 const Env = "IONETSH_BENCH_LOAD"
 
-// Line is the length of every line sent, CRLF included.
-const Line = 32
+// lineLen is the length of every line sent, CRLF included.
+const lineLen = 32
 
 // dialTimeout bounds each connect of the child.
 const dialTimeout = 10 * time.Second
@@ -160,14 +160,14 @@ func slice(work func(c *net.TCPConn, i, n int) error, conns []*net.TCPConn, n in
 
 // lineFor returns client i's 32-byte line.
 func lineFor(i int) []byte {
-	pad := Line - len("client 000 \r\n")
+	pad := lineLen - len("client 000 \r\n")
 	return fmt.Appendf(nil, "client %03d %s\r\n", i%1000, strings.Repeat("x", pad))
 }
 
 // echoClient makes n round trips on c: it writes its line and reads it
 // back before the next.
 func echoClient(c *net.TCPConn, i, n int) error {
-	line, echo := lineFor(i), make([]byte, Line)
+	line, echo := lineFor(i), make([]byte, lineLen)
 	for k := range n {
 		if _, err := c.Write(line); err != nil {
 			return err
@@ -200,7 +200,7 @@ func batchClient(c *net.TCPConn, i, n int) error {
 		werr <- err
 	}()
 	r := bufio.NewReaderSize(c, 64<<10)
-	echo := make([]byte, Line)
+	echo := make([]byte, lineLen)
 	for k := range n {
 		if _, err := io.ReadFull(r, echo); err != nil {
 			return fmt.Errorf("client %d, line %d: %w", i, k, err)

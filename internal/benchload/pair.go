@@ -12,20 +12,45 @@ import (
 // connections are made outside the measured slices in any case.
 const Backlog = 128
 
-// Case is one row of issue 9's Goals table: a server under a workload.
-type Case struct {
-	Mode   string // echo or batch
-	Server string // the example's name
-}
+// benchCase is one row of issue 9's Goals table: a server (an
+// example's name) under a workload (echo or batch).
+type benchCase struct{ mode, server string }
 
-// Cases are the Goals table's rows, in its order.
-var Cases = []Case{
+// cases are the Goals table's rows, in its order.
+var cases = []benchCase{
 	{"echo", "ex5-server"}, {"echo", "ex7-server"}, {"echo", "ex8-server"},
 	{"batch", "ex7-server"}, {"batch", "ex8-server"},
 }
 
-// Name is the case's sub-benchmark name, MODE/SERVER.
-func (c Case) Name() string { return c.Mode + "/" + c.Server }
+// VsBaseline measures every row of issue 9's Goals table against the
+// baseline in one run, as sub-benchmarks named MODE/SERVER: echo/ex5-server,
+// echo/ex7-server, echo/ex8-server, batch/ex7-server and batch/ex8-server.
+// For each it starts the baseline (GoEcho) and, with start, the subject,
+// both in this process and listening with Backlog, and a load child
+// (Start, with args) connected to both.
+//
+// The work comes in slices, and a slice is on one server: echo is 50
+// clients of 32-byte ping-pong round trips, 5,000 round trips a slice
+// (tens of milliseconds, so that a run holds many rounds); batch is
+// issue 9's whole batch, 10 clients sending 100,000 32-byte lines each
+// and half-closing, a batch a slice. After a short warm-up of each
+// server, b.N rounds of four slices follow, two on each server, in the
+// orders of orders; the servers share every swing in the machine's load
+// longer than a round, and a steady drift costs both alike within one.
+//
+// It reports, as medians of the rounds' ratios, cpu-ratio (the subject's
+// CPU time per operation over the baseline's, from getrusage of this
+// process over each slice) and rate-ratio (the subject's operations per
+// second over the baseline's); and over all slices each server's CPU µs,
+// allocations and rate per operation (the subject's plain, the
+// baseline's prefixed base-). ns/op is the time of a round.
+func VsBaseline(b *testing.B, start func(b *testing.B, server string) (addr string), args ...string) {
+	for _, c := range cases {
+		b.Run(c.mode+"/"+c.server, func(b *testing.B) {
+			pair(b, c, GoEcho(b, Backlog), start(b, c.server), args...)
+		})
+	}
+}
 
 // workload is a mode's clients, the operations of one slice, and the
 // name of an operation.
@@ -34,34 +59,22 @@ type workload struct {
 	unit           string
 }
 
-// workloads: echo is 50 ping-pong clients, 100 round trips each per
-// slice (tens of milliseconds: short, so that a run holds many rounds);
-// batch is issue 9's whole batch, 10 clients sending 100,000 lines each
-// and half-closing.
+// workloads are the modes' workloads, as VsBaseline says.
 var workloads = map[string]workload{
 	"echo":  {clients: 50, slice: 50 * 100, unit: "roundtrip"},
 	"batch": {clients: 10, slice: 10 * 100_000, unit: "line"},
 }
 
 // orders are the slices of a round, by server (0 the baseline, 1 the
-// subject), for even and odd rounds: each is symmetric, so that a steady
-// drift in the machine's load costs both servers alike within a round,
-// and they alternate which server goes first.
+// subject), for even and odd rounds: symmetric, and alternating which
+// server goes first.
 var orders = [2][]int{{0, 1, 1, 0}, {1, 0, 0, 1}}
 
-// Pair measures a subject server against the baseline, both at their
-// addresses and both running in this process, under the case's workload
-// from a load child (Start's args). After a short warm-up of each, it
-// runs b.N rounds of four slices, two on each server (orders); the
-// servers share every swing in the machine's load longer than a round.
-// It reports, as medians of the rounds' ratios, cpu-ratio (the subject's
-// CPU per operation over the baseline's) and rate-ratio (the subject's
-// operations per second over the baseline's), and over all slices each
-// server's CPU µs, allocations and rate per operation (the subject's
-// plain, the baseline's prefixed base-). ns/op is the time of a round.
-func Pair(b *testing.B, c Case, base, subject string, args ...string) {
-	w := workloads[c.Mode]
-	child := Start(b, Task{Mode: c.Mode, Clients: w.clients, Addrs: []string{base, subject}}, args...)
+// pair measures the subject at its address against the baseline at
+// base, under c's workload, as VsBaseline says.
+func pair(b *testing.B, c benchCase, base, subject string, args ...string) {
+	w := workloads[c.mode]
+	child := Start(b, Task{Mode: c.mode, Clients: w.clients, Addrs: []string{base, subject}}, args...)
 	warm := min(w.slice, w.clients*100)
 	child.Slice(b, 0, warm)
 	child.Slice(b, 1, warm)
