@@ -108,7 +108,7 @@ func residentBytes(b *testing.B) int64 {
 // loopback port for the benchmark and returns its address.
 func benchServer(b *testing.B, name string) string {
 	if name == "go-net" {
-		return benchload.GoEcho(b, benchBacklog)
+		return startGoEcho(b)
 	}
 	_, addr := benchRun(b, name, 0)
 	return addr
@@ -139,3 +139,7 @@ func benchRun(b *testing.B, name string, backlog int) (*Run, string) {
 	}
 	return r, hostPort(a)
 }
+
+// startGoEcho starts the baseline (benchload.GoEcho), listening with
+// benchBacklog, and returns its address.
+func startGoEcho(b *testing.B) string { return benchload.GoEcho(b, benchBacklog) }
