@@ -1,19 +1,16 @@
 package netex
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/ionetsh/ionetsh/internal/benchload"
 )
 
 // The benchmarks of issue 9's Goals table. Every server is set beside a
@@ -34,11 +31,8 @@ import (
 // tutorial's 5. The connections are all made before the measured loop.
 const benchBacklog = 5
 
-// benchLine is the length of every line sent, CRLF included.
-const benchLine = 32
-
 // BenchmarkEcho measures ping-pong round trips of 32-byte lines from 50
-// concurrent clients; b.N round trips are split across them.
+// concurrent clients (benchload's load); b.N round trips are split across them.
 func BenchmarkEcho(b *testing.B) {
 	for _, name := range []string{"go-net", "ex5-server", "ex7-server", "ex8-server"} {
 		b.Run(name+"/clients=50", func(b *testing.B) {
@@ -146,61 +140,6 @@ func benchRun(b *testing.B, name string, backlog int) (*Run, string) {
 	return r, hostPort(a)
 }
 
-// startGoEcho starts the baseline: a plain net echo server with one
-// goroutine per connection, line by line, listening with benchBacklog.
-func startGoEcho(b *testing.B) string {
-	l := listenBacklog(b, benchBacklog)
-	var wg sync.WaitGroup
-	b.Cleanup(func() { l.Close(); wg.Wait() })
-	wg.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() { baselineEcho(c) })
-		}
-	})
-	return l.Addr().String()
-}
-
-// listenBacklog listens on a loopback port with the given backlog, which
-// net.Listen does not let a caller choose.
-func listenBacklog(b *testing.B, backlog int) net.Listener {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	f := os.NewFile(uintptr(fd), "listener")
-	defer f.Close()
-	sa := &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}
-	if err := unix.Bind(fd, sa); err != nil {
-		b.Fatal(err)
-	}
-	if err := unix.Listen(fd, backlog); err != nil {
-		b.Fatal(err)
-	}
-	l, err := net.FileListener(f)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return l
-}
-
-// baselineEcho echoes c's lines until c ends, flushing whenever it has
-// read all that had arrived.
-func baselineEcho(c net.Conn) {
-	defer c.Close()
-	r, w := bufio.NewReader(c), bufio.NewWriter(c)
-	for {
-		line, err := r.ReadSlice('\n')
-		if err != nil && err != bufio.ErrBufferFull {
-			w.Flush()
-			return
-		}
-		w.Write(line)
-		if r.Buffered() == 0 && w.Flush() != nil {
-			return
-		}
-	}
-}
+// startGoEcho starts the baseline (benchload.GoEcho), listening with
+// benchBacklog, and returns its address.
+func startGoEcho(b *testing.B) string { return benchload.GoEcho(b, benchBacklog) }

@@ -43,7 +43,7 @@ func checkNoControls(t *testing.T, what, out string) {
 
 // startServerSession runs a server example in a direct (script-mode)
 // shell and returns its address.
-func startServerSession(t *testing.T, sh *Shell, example, name string) string {
+func startServerSession(t testing.TB, sh *Shell, example, name string) string {
 	t.Helper()
 	if err := sh.Exec(fmt.Sprintf("run %s --port 0 --bind 127.0.0.1 --name %s", example, name)); err != nil {
 		t.Fatal(err)

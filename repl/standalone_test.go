@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ionetsh/ionetsh/internal/benchload"
 	"github.com/ionetsh/ionetsh/netex"
 	"github.com/ionetsh/ionetsh/netex/loadgen"
 )
@@ -30,6 +31,12 @@ var ionetshBin string
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == loadgen.ChildArg { // bench's load generator
 		os.Exit(loadgen.ChildMain(os.Stdin, os.Stdout, os.Stderr))
+	}
+	if benchload.IsChild() { // BenchmarkVsBaseline's load
+		if benchload.ChildMain(os.Stdin, os.Stdout) != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
 	}
 	dir, err := os.MkdirTemp("", "ionetsh-test")
 	if err != nil {
