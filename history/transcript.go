@@ -35,12 +35,12 @@ type Transcript struct {
 	mu       sync.Mutex
 	maxLines int
 	maxBytes int64
-	ring     []Line // grows by doubling up to maxLines
-	head     int    // ring index of the oldest kept line
-	n        int    // lines kept
-	bytes    int64  // text bytes kept
-	total    int64  // lines ever appended
-	changed  chan struct{}
+	ring     []Line        // grows by doubling up to maxLines
+	head     int           // ring index of the oldest kept line
+	n        int           // lines kept
+	bytes    int64         // text bytes kept
+	total    int64         // lines ever appended
+	changed  chan struct{} // closed at the next append; nil until asked for
 }
 
 // NewTranscript returns a transcript keeping at most limit lines and
@@ -52,7 +52,7 @@ func NewTranscript(limit int) *Transcript {
 // NewTranscriptBounded returns a transcript keeping at most lines lines
 // holding at most bytes bytes of text.
 func NewTranscriptBounded(lines int, bytes int64) *Transcript {
-	t := &Transcript{changed: make(chan struct{})}
+	t := &Transcript{}
 	t.setLimits(lines, bytes)
 	return t
 }
@@ -98,8 +98,10 @@ func (t *Transcript) AppendLine(l Line) {
 	t.n++
 	t.bytes += int64(len(l.Text))
 	t.total++
-	close(t.changed)
-	t.changed = make(chan struct{})
+	if t.changed != nil {
+		close(t.changed)
+		t.changed = nil
+	}
 }
 
 // trim drops the oldest lines until at most lines are kept and room more
@@ -141,10 +143,14 @@ func (t *Transcript) Dropped() int64 {
 	return t.total - int64(t.n)
 }
 
-// Changed returns a channel closed at the next Append.
+// Changed returns a channel closed at the next Append. It is made when
+// first asked for, so that appends nobody waits on make no channel.
 func (t *Transcript) Changed() <-chan struct{} {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.changed == nil {
+		t.changed = make(chan struct{})
+	}
 	return t.changed
 }
 

@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"sort"
@@ -50,7 +51,12 @@ func (s *Session) Write(p []byte) (int, error) {
 
 // WriteThread receives whole lines printed by the example's thread seq.
 func (s *Session) WriteThread(seq int, p []byte) {
-	s.lines(seq, strings.Split(strings.TrimSuffix(string(p), "\n"), "\n"))
+	p = bytes.TrimSuffix(p, []byte("\n"))
+	if bytes.IndexByte(p, '\n') < 0 {
+		s.lines(seq, []string{string(p)}) // the usual case, without a split
+		return
+	}
+	s.lines(seq, strings.Split(string(p), "\n"))
 }
 
 // lines records lines printed by thread seq and, in live mode, prints
