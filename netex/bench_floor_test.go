@@ -1,11 +1,11 @@
 package netex
 
 import (
-	"net/netip"
 	"runtime"
 	"sync"
 	"testing"
 
+	"github.com/ionetsh/ionetsh/internal/benchload"
 	"golang.org/x/sys/unix"
 )
 
@@ -43,18 +43,8 @@ type floorConn struct {
 // loopback port and returns its address; the benchmark's cleanup stops
 // it and closes every descriptor.
 func startFloorEcho(b *testing.B) string {
-	lfd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := unix.Bind(lfd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		b.Fatal(err)
-	}
-	if err := unix.Listen(lfd, benchBacklog); err != nil {
-		b.Fatal(err)
-	}
-	sa, err := unix.Getsockname(lfd)
-	if err != nil {
+	lfd, addr := benchload.ListenFD(b, benchBacklog)
+	if err := unix.SetNonblock(lfd, true); err != nil {
 		b.Fatal(err)
 	}
 	ep, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
@@ -77,8 +67,7 @@ func startFloorEcho(b *testing.B) string {
 			unix.Close(fd)
 		}
 	})
-	port := uint16(sa.(*unix.SockaddrInet4).Port)
-	return netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), port).String()
+	return addr
 }
 
 // floorLoop is the floor server's event loop, on a thread of its own.
