@@ -9,9 +9,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/ionetsh/ionetsh/internal/nettest"
 )
 
 // Helpers for the tests of the multiplexed echo examples (ex5a, ex5b,
@@ -171,25 +172,11 @@ func mxEchoServer(t *testing.T, lag bool) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() { defer wg.Done(); mxEcho(c, lag) }()
-		}
-	}()
-	t.Cleanup(func() { l.Close(); wg.Wait() })
+	nettest.Serve(t, l, func(c net.Conn) { mxEcho(c, lag) })
 	return l.Addr().(*net.TCPAddr).Port
 }
 
 func mxEcho(c net.Conn, lag bool) {
-	defer c.Close()
 	r, w := bufio.NewReader(c), bufio.NewWriter(c)
 	var held []string
 	for {

@@ -6,8 +6,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/ionetsh/ionetsh/internal/nettest"
 )
 
 // stepper drives a shell as a script does (settle, then the command),
@@ -111,16 +112,6 @@ func serveLoopback(tb testing.TB, serve func(c net.Conn)) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	tb.Cleanup(func() { l.Close(); wg.Wait() })
-	wg.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() { serve(c); c.Close() })
-		}
-	})
+	nettest.Serve(tb, l, serve)
 	return l.Addr().String()
 }

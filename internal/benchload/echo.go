@@ -5,9 +5,9 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"sync"
 	"testing"
 
+	"github.com/ionetsh/ionetsh/internal/nettest"
 	"golang.org/x/sys/unix"
 )
 
@@ -17,17 +17,7 @@ import (
 func GoEcho(tb testing.TB, backlog int) string {
 	tb.Helper()
 	l := listenBacklog(tb, backlog)
-	var wg sync.WaitGroup
-	tb.Cleanup(func() { l.Close(); wg.Wait() })
-	wg.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() { echoLines(c) })
-		}
-	})
+	nettest.Serve(tb, l, echoLines)
 	return l.Addr().String()
 }
 
@@ -71,7 +61,6 @@ func ListenFD(tb testing.TB, backlog int) (int, string) {
 // echoLines echoes c's lines until c ends, flushing whenever it has read
 // all that had arrived.
 func echoLines(c net.Conn) {
-	defer c.Close()
 	r, w := bufio.NewReader(c), bufio.NewWriter(c)
 	for {
 		line, err := r.ReadSlice('\n')

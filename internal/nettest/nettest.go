@@ -1,6 +1,7 @@
 // Package nettest holds the test helpers that netex and its socket
 // packages (iolib, iomux) share: bounded polling, waiting until a call is
-// really blocked, interrupting it, free ports and line patterns.
+// really blocked, interrupting it, free ports, line patterns and a
+// goroutine-per-connection server.
 package nettest
 
 import (
@@ -10,11 +11,29 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
+
+// Serve accepts connections on l and serves each with serve in a
+// goroutine of its own, then closes it. When tb ends, l is closed and
+// Serve's cleanup returns once every serve has returned.
+func Serve(tb testing.TB, l net.Listener, serve func(c net.Conn)) {
+	var wg sync.WaitGroup
+	tb.Cleanup(func() { l.Close(); wg.Wait() })
+	wg.Go(func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() { serve(c); c.Close() })
+		}
+	})
+}
 
 // Timeout bounds every wait in the tests.
 const Timeout = 10 * time.Second
