@@ -229,13 +229,22 @@ func (s *Socket) ReadLineBytes(ctx context.Context) ([]byte, error) {
 // already holds all of it and the heap budget has room for it, without
 // consuming it: reading it then cannot block or fail.
 func (s *Socket) bufferedLine() ([]byte, bool) {
-	b, _ := s.r.Peek(s.r.Buffered())
-	i := bytes.IndexByte(b, '\n')
-	if i < 0 || s.budget.reserve(i+1) != nil {
+	b := s.peekLine()
+	if b == nil || s.budget.reserve(len(b)) != nil {
 		return nil, false
 	}
-	s.budget.release(i + 1)
-	return b[:i+1], true
+	s.budget.release(len(b))
+	return b, true
+}
+
+// peekLine returns the next line, LF included, if the read buffer holds
+// all of it, without consuming it; otherwise nil.
+func (s *Socket) peekLine() []byte {
+	b, _ := s.r.Peek(s.r.Buffered())
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i+1]
+	}
+	return nil
 }
 
 // trimEOL strips a line's LF or CRLF.
@@ -251,10 +260,7 @@ func (s *Socket) Buffered() int { return s.r.Buffered() }
 // line, which ReadLine would then return without touching the socket.
 // Multiplexed handlers that read one line per call use it to drain what
 // epoll cannot see.
-func (s *Socket) HasBufferedLine() bool {
-	b, _ := s.r.Peek(s.r.Buffered())
-	return bytes.IndexByte(b, '\n') >= 0
-}
+func (s *Socket) HasBufferedLine() bool { return s.peekLine() != nil }
 
 // WriteLine buffers text followed by CRLF. It may block, and so take ctx,
 // when the buffer fills and is pushed to the socket.
