@@ -166,9 +166,13 @@ func muxFlow(t *testing.T, server string, limit int, write func(c net.Conn, stop
 	if got != n || rd != n || wr != n || rd <= stalledAt {
 		t.Fatalf("sent %d, got back %d; server read %d, wrote %d, and %d when it stopped reading", n, got, rd, wr, stalledAt)
 	}
-	muxPoll(t, "the connection to close", func() bool { _, ok := muxClientEvents(srv, listener); return !ok })
+	closing := "Closing connection to " + who
+	muxPoll(t, "the connection to close", func() bool { return slices.Contains(tally.lines(), closing) })
+	if ev, ok := muxClientEvents(srv, listener); ok {
+		t.Fatalf("the client's handlers %v outlive its Closing line", ev)
+	}
 	matchLines(t, tally.lines(), append(muxPrologue(), "Accepted a client from "+who,
-		"Client "+who+" produced end-of-file on a read.", "Closing connection to "+who)...)
+		"Client "+who+" produced end-of-file on a read.", closing)...)
 	t.Logf("%s stopped reading after %d, got %d in all", server, stalledAt, n)
 }
 
