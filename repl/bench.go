@@ -90,6 +90,11 @@ func (b *bench) step(ctx context.Context, t benchTarget, clients int, label stri
 	if b.progress != nil {
 		b.progress(clearLine)
 	}
+	if t.s != nil {
+		// The load has closed its connections: let the target print
+		// what it says of them while it is still muted.
+		waitCalm(time.Second, t.s.idle)
+	}
 	lines := unmute()
 	row := loadgen.Row{Target: t.name, Result: res, CPU: cpu1 - cpu0, HasCPU: t.s != nil && started && cpuErr == nil}
 	return row, lines, err

@@ -269,10 +269,14 @@ func (sh *Shell) settle() {
 
 // calm waits, up to limit, until every session is at rest, seen at rest
 // three times in a row a moment apart.
-func (sh *Shell) calm(limit time.Duration) {
+func (sh *Shell) calm(limit time.Duration) { waitCalm(limit, sh.allIdle) }
+
+// waitCalm waits, up to limit, until idle has held three times in a row
+// a moment apart.
+func waitCalm(limit time.Duration, idle func() bool) {
 	deadline := time.Now().Add(limit)
 	for calm := 0; calm < 3 && time.Now().Before(deadline); {
-		if sh.allIdle() {
+		if idle() {
 			calm++
 		} else {
 			calm = 0
