@@ -1,6 +1,10 @@
 package netex
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/ionetsh/ionetsh/netex/iolib"
+)
 
 // ex7MaxBytes is ex7's high-water mark: once this many bytes are queued
 // for a client, the server stops reading from it.
@@ -32,6 +36,9 @@ type ex7Buffer struct {
 	eofSeen         bool
 	// What ex7 prints before each line it reads and writes.
 	readPrefix, wrotePrefix string
+	// diag collects the lines printed for a run of lines read or sent,
+	// so that they are printed in one piece.
+	diag []byte
 }
 
 // newEx7Buffer makes a client's io-buffer and returns its read handler,
@@ -52,12 +59,9 @@ func newEx7Buffer(c *muxClient) (Handler, Handler) {
 func (b *ex7Buffer) readALine(int, Event, Exception) error {
 	defer b.c.srv.t.holdLines()()
 	for {
-		line, err := b.c.sock.ReadLineBytes(b.c.srv.t.Ctx)
-		if err != nil {
+		if err := b.readLines(); err != nil {
 			return b.readFailed(err)
 		}
-		b.c.srv.t.printLineTail(line, b.readPrefix)
-		b.push(line)
 		b.c.sock.ReportAppBuf(b.queued())
 		if b.queued() >= ex7MaxBytes {
 			if err := b.send(); err != nil || b.c.closed {
@@ -73,6 +77,44 @@ func (b *ex7Buffer) readALine(int, Event, Exception) error {
 			return b.send()
 		}
 	}
+}
+
+// readLines reads and queues lines up to the high-water mark: the whole
+// lines already in the socket's buffer, taken in one go, or else one line
+// read from the socket. Each is printed as the original's read-line loop
+// prints it.
+func (b *ex7Buffer) readLines() error {
+	lines := b.c.sock.BufferedLines(b.c.srv.t.Ctx)
+	if lines == nil {
+		line, err := b.c.sock.ReadLineBytes(b.c.srv.t.Ctx)
+		if err != nil {
+			return err
+		}
+		b.c.srv.t.printLineTail(line, b.readPrefix)
+		b.push(line)
+		return nil
+	}
+	b.c.sock.Consume(b.takeLines(lines))
+	return nil
+}
+
+// takeLines queues and prints lines from lines until the mark is reached
+// and returns how many bytes of lines it took.
+func (b *ex7Buffer) takeLines(lines []byte) int {
+	diag := b.diag[:0]
+	took := 0
+	for b.queued() < ex7MaxBytes {
+		line, n := iolib.NextLine(lines[took:])
+		if n == 0 {
+			break
+		}
+		took += n
+		diag = append(append(append(diag, b.readPrefix...), line...), '\n')
+		b.push(line)
+	}
+	b.c.srv.t.out.Write(diag)
+	b.diag = diag[:0]
+	return took
 }
 
 // readFailed handles the conditions of readALine. End-of-file may be a
@@ -163,6 +205,12 @@ func (b *ex7Buffer) push(line []byte) {
 
 // popSent pops and prints the queued lines that have gone whole.
 func (b *ex7Buffer) popSent() {
+	diag := b.diag[:0]
+	defer func() {
+		b.c.sock.ReportAppBuf(b.queued())
+		b.c.srv.t.out.Write(diag)
+		b.diag = diag[:0]
+	}()
 	for b.head < len(b.lens) {
 		start := b.acked
 		end := start + b.lens[b.head] + len("\r\n")
@@ -170,8 +218,7 @@ func (b *ex7Buffer) popSent() {
 			return
 		}
 		b.head, b.acked = b.head+1, end
-		b.c.sock.ReportAppBuf(b.queued())
-		b.c.srv.t.printLineTail(b.out[start:end-len("\r\n")], b.wrotePrefix)
+		diag = append(append(append(diag, b.wrotePrefix...), b.out[start:end-len("\r\n")]...), '\n')
 	}
 	b.out, b.lens, b.head, b.acked, b.sent = b.out[:0], b.lens[:0], 0, 0, 0
 	if cap(b.out) > 64<<10 {

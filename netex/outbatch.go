@@ -126,7 +126,7 @@ func (b *outBatch) flush() {
 	}
 	b.mu.Lock()
 	b.written += int64(len(data))
-	if cap(data) <= batchMax {
+	if cap(data) <= 2*batchMax { // one over batchMax is kept: it is the usual size under load
 		b.spare = data[:0]
 	}
 	b.room.Broadcast()

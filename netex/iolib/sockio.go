@@ -225,6 +225,41 @@ func (s *Socket) ReadLineBytes(ctx context.Context) ([]byte, error) {
 	return trimEOL(b), nil
 }
 
+// BufferedLines returns the whole lines the read buffer holds, each with
+// its LF, without consuming them: the buffered bytes up to the last LF,
+// or nil when they hold no whole line (then only ReadLineBytes can wait
+// for one). A multiplexed handler takes them in one go and says with
+// Consume how many bytes it took. They are valid until the next read or
+// Consume. Like ReadLineBytes, it honours ctx and the heap budget: when
+// ctx has ended it returns nil, and the next ReadLineBytes fails.
+func (s *Socket) BufferedLines(ctx context.Context) []byte {
+	b, _ := s.r.Peek(s.r.Buffered())
+	i := bytes.LastIndexByte(b, '\n')
+	if i < 0 || ctx.Err() != nil || s.budget.reserve(i+1) != nil {
+		return nil
+	}
+	s.budget.release(i + 1)
+	return b[:i+1]
+}
+
+// Consume discards n bytes of what BufferedLines returned: the lines
+// that were taken.
+func (s *Socket) Consume(n int) {
+	s.r.Discard(n)
+	s.extra.pending.Add(-int64(n))
+}
+
+// NextLine splits the first line off lines (as BufferedLines returns
+// them), stripping its LF or CRLF, and returns it with the length it had
+// on the wire. With no LF in lines it returns n = 0.
+func NextLine(lines []byte) (line []byte, n int) {
+	i := bytes.IndexByte(lines, '\n')
+	if i < 0 {
+		return nil, 0
+	}
+	return trimEOL(lines[:i+1]), i + 1
+}
+
 // bufferedLine returns the next line, LF included, when the read buffer
 // already holds all of it and the heap budget has room for it, without
 // consuming it: reading it then cannot block or fail.
@@ -249,8 +284,13 @@ func (s *Socket) peekLine() []byte {
 
 // trimEOL strips a line's LF or CRLF.
 func trimEOL(b []byte) []byte {
-	b = bytes.TrimSuffix(b, []byte("\n"))
-	return bytes.TrimSuffix(b, []byte("\r"))
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return b
 }
 
 // Buffered reports how many received bytes wait in the read buffer.
