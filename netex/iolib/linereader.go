@@ -1,6 +1,132 @@
 package iolib
 
-import "bufio"
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+
+	"golang.org/x/sys/unix"
+)
+
+// ReadLine reads one line, accepting CRLF or LF and stripping it. At the
+// end of the stream it returns an END-OF-FILE condition; a last line
+// without a terminator is returned first. A line is bytes: what is not
+// UTF-8 comes back as it was sent. A line longer than the socket's heap
+// budget is a HEAP-EXHAUSTED-ERROR (readLineBytes).
+func (s *Socket) ReadLine(ctx context.Context) (string, error) {
+	b, err := s.ReadLineBytes(ctx)
+	return string(b), err
+}
+
+// ReadLineBytes is ReadLine without the copy: the line it returns is in
+// the socket's read buffer, valid only until the next read. When a whole
+// line is already buffered it returns it without arming the guard, since
+// nothing can block.
+func (s *Socket) ReadLineBytes(ctx context.Context) ([]byte, error) {
+	b, ok := s.bufferedLine()
+	if ok {
+		if ctx.Err() != nil {
+			return nil, s.interrupted()
+		}
+		s.r.Discard(len(b))
+		s.extra.pending.Add(-int64(len(b)))
+		return trimEOL(b), nil
+	}
+	g, err := s.guard(ctx, unix.POLLIN)
+	if err != nil {
+		return nil, err
+	}
+	defer g.end()
+	b, err = s.readLineBytes()
+	if err == io.EOF {
+		if len(b) > 0 {
+			return b, nil
+		}
+		return nil, &Condition{Kind: EndOfFile, FD: s.fd}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return trimEOL(b), nil
+}
+
+// BufferedLines returns the whole lines the read buffer holds, each with
+// its LF, without consuming them: the buffered bytes up to the last LF,
+// or nil when they hold no whole line (then only ReadLineBytes can wait
+// for one). A multiplexed handler takes them in one go and says with
+// Consume how many bytes it took. They are valid until the next read or
+// Consume. Like ReadLineBytes, it honours ctx and the heap budget: when
+// ctx has ended it returns nil, and the next ReadLineBytes fails.
+func (s *Socket) BufferedLines(ctx context.Context) []byte {
+	b, _ := s.r.Peek(s.r.Buffered())
+	i := bytes.LastIndexByte(b, '\n')
+	if i < 0 || ctx.Err() != nil || s.budget.reserve(i+1) != nil {
+		return nil
+	}
+	s.budget.release(i + 1)
+	return b[:i+1]
+}
+
+// Consume discards n bytes of what BufferedLines returned: the lines
+// that were taken.
+func (s *Socket) Consume(n int) {
+	s.r.Discard(n)
+	s.extra.pending.Add(-int64(n))
+}
+
+// NextLine splits the first line off lines (as BufferedLines returns
+// them), stripping its LF or CRLF, and returns it with the length it had
+// on the wire. With no LF in lines it returns n = 0.
+func NextLine(lines []byte) (line []byte, n int) {
+	i := bytes.IndexByte(lines, '\n')
+	if i < 0 {
+		return nil, 0
+	}
+	return trimEOL(lines[:i+1]), i + 1
+}
+
+// bufferedLine returns the next line, LF included, when the read buffer
+// already holds all of it and the heap budget has room for it, without
+// consuming it: reading it then cannot block or fail.
+func (s *Socket) bufferedLine() ([]byte, bool) {
+	b := s.peekLine()
+	if b == nil || s.budget.reserve(len(b)) != nil {
+		return nil, false
+	}
+	s.budget.release(len(b))
+	return b, true
+}
+
+// peekLine returns the next line, LF included, if the read buffer holds
+// all of it, without consuming it; otherwise nil.
+func (s *Socket) peekLine() []byte {
+	b, _ := s.r.Peek(s.r.Buffered())
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i+1]
+	}
+	return nil
+}
+
+// trimEOL strips a line's LF or CRLF.
+func trimEOL(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return b
+}
+
+// Buffered reports how many received bytes wait in the read buffer.
+func (s *Socket) Buffered() int { return s.r.Buffered() }
+
+// HasBufferedLine reports whether the read buffer already holds a whole
+// line, which ReadLine would then return without touching the socket.
+// Multiplexed handlers that read one line per call use it to drain what
+// epoll cannot see.
+func (s *Socket) HasBufferedLine() bool { return s.peekLine() != nil }
 
 // readLineBytes reads up to and including the next LF, or to the end of
 // the stream, from the socket's line reader. The bytes of the line held
