@@ -205,6 +205,7 @@ func (sh *Shell) startRawSession(name string, ex *netex.Example, cfg netex.Confi
 	defer sh.mu.Unlock()
 	s := &Session{name: name, ex: ex, log: history.NewTranscriptBounded(sh.keep.lines, sh.keep.bytes),
 		label: sh.newLabel(visible.String(name)), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{}), raw: raw}
+	s.q.init()
 	for _, o := range opts {
 		o(s)
 	}

@@ -1,0 +1,343 @@
+package repl
+
+import (
+	"bytes"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/repl/visible"
+)
+
+// A session's threads do not record their lines themselves. A thread
+// that prints only appends the bytes, with its seq and the time, to the
+// session's queue (outQueue): one short lock and one copy. The session's
+// watch goroutine records what waits (drain): it splits the lines, cuts
+// them to maxLineBytes, appends them to the transcript and, live and
+// unmuted, hands them to the printer. It records after a quiet spell at
+// once, then at most every recordInterval (sooner when recordSize bytes
+// wait) while lines keep coming, so a busy server's lines are recorded
+// in batches.
+//
+// Whoever reads the transcript or changes how lines are recorded (mute,
+// live) drains the queue first, under the session's lock, so it sees
+// every line printed before it looked, recorded as it would have been
+// at once: same lines, same order, same Source, muted or not as the
+// session was when it drained. The watch goroutine drains it once more
+// when the Run is done, before the session's final line.
+
+const (
+	recordInterval = 10 * time.Millisecond
+	// recordSize is how much may wait before the queue is recorded
+	// sooner than recordInterval. It is large, so that a flood's drain
+	// holds more lines than the transcript keeps and most are counted,
+	// not made (see recordChunks).
+	recordSize = 1 << 20
+	// recordMax is how much may wait before a printing thread records
+	// the queue itself, so a flood slows the example rather than
+	// growing the queue without end.
+	recordMax = 4 << 20
+)
+
+// outQueue holds what a session's threads printed and it has not yet
+// recorded.
+type outQueue struct {
+	mu     sync.Mutex
+	buf    []byte
+	chunks []outChunk
+	spare  []byte
+	spareC []outChunk
+	closed bool // the session's end is recorded: record at once
+
+	// Scratch space of drainLocked, used under the session's lock.
+	refs  []lineRef
+	lines []history.Line
+	blk   []byte
+	ends  []int
+
+	wake chan struct{} // a chunk arrived in an empty queue
+	full chan struct{} // recordSize bytes wait
+}
+
+// outChunk is one WriteThread's bytes: buf[previous end:end].
+type outChunk struct {
+	seq int
+	end int
+	at  time.Time
+}
+
+// init makes the queue's channels; a session's queue is ready once
+// the session is made (Shell.startRawSession).
+func (q *outQueue) init() {
+	q.wake, q.full = make(chan struct{}, 1), make(chan struct{}, 1)
+}
+
+// Write receives the example's output, whole lines at a time.
+func (s *Session) Write(p []byte) (int, error) {
+	s.WriteThread(0, p)
+	return len(p), nil
+}
+
+// WriteThread receives whole lines printed by the example's thread seq
+// and queues them to be recorded. It is safe for concurrent use; the
+// lines of each call are recorded together, in the order of the calls.
+func (s *Session) WriteThread(seq int, p []byte) {
+	now := time.Now()
+	q := &s.q
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		s.record(seq, splitLines(p), false)
+		return
+	}
+	before := len(q.buf)
+	q.buf = append(q.buf, p...)
+	q.chunks = append(q.chunks, outChunk{seq: seq, end: len(q.buf), at: now})
+	after := len(q.buf)
+	q.mu.Unlock()
+	if before == 0 {
+		nudge(q.wake)
+	}
+	if before < recordSize && after >= recordSize {
+		nudge(q.full)
+	}
+	if after >= recordMax {
+		s.drain()
+	}
+}
+
+// nudge sends on a channel of capacity 1 unless a send is pending.
+func nudge(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// splitLines splits whole lines, the last newline dropped.
+func splitLines(p []byte) []string {
+	p = bytes.TrimSuffix(p, []byte("\n"))
+	if bytes.IndexByte(p, '\n') < 0 {
+		return []string{string(p)} // the usual case, without a split
+	}
+	var ls []string
+	for l := range bytes.SplitSeq(p, []byte("\n")) {
+		ls = append(ls, string(l))
+	}
+	return ls
+}
+
+// recordUntil records the queue as lines arrive until done is closed.
+func (s *Session) recordUntil(done <-chan struct{}) {
+	t := time.NewTimer(recordInterval)
+	t.Stop()
+	defer t.Stop()
+	for {
+		select {
+		case <-s.q.wake:
+		case <-done:
+			return
+		}
+		s.drain()
+		t.Reset(recordInterval)
+		select {
+		case <-t.C:
+		case <-s.q.full:
+		case <-done:
+			return
+		}
+	}
+}
+
+// drain records every line queued so far.
+func (s *Session) drain() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.drainLocked()
+}
+
+// drainLocked records every line queued so far; s.mu is held, which
+// keeps drains in order. Lines are made as strings in blocks (see
+// textBlock), and, unless they are shown, only those the transcript's
+// bounds can keep: a flood's older lines are counted, not made.
+func (s *Session) drainLocked() {
+	q := &s.q
+	q.mu.Lock()
+	buf, chunks := q.buf, q.chunks
+	q.buf, q.chunks = q.spare[:0], q.spareC[:0]
+	q.spare, q.spareC = nil, nil
+	q.mu.Unlock()
+	if len(chunks) > 0 {
+		s.recordChunks(buf, chunks)
+	}
+	q.putSpare(buf, chunks)
+}
+
+// recordChunks records the lines of chunks, whose bytes are in buf,
+// and prints them in live mode; s.mu is held.
+func (s *Session) recordChunks(buf []byte, chunks []outChunk) {
+	refs := splitChunks(s.q.refs[:0], buf, chunks)
+	shown := s.live && !s.muted
+	first := 0
+	if !shown {
+		maxLines, maxBytes := s.log.Limits()
+		first = keepFrom(buf, refs, maxLines, maxBytes)
+	}
+	lines := s.q.lines[:0]
+	blk, ends, from := s.q.blk[:0], s.q.ends[:0], 0
+	for _, r := range refs[first:] {
+		c := chunks[r.chunk]
+		blk = visible.AppendCut(blk, buf[r.start:r.end], maxLineBytes)
+		ends = append(ends, len(blk))
+		lines = append(lines, history.Line{Time: c.at, Source: c.seq, Hidden: s.muted})
+		if len(blk) >= textBlock {
+			setTexts(lines[from:], blk, ends)
+			blk, ends, from = blk[:0], ends[:0], len(lines)
+		}
+	}
+	setTexts(lines[from:], blk, ends)
+	var show []byte
+	if shown {
+		for _, l := range lines {
+			show = appendLine(show, s.label.text(), l.Text, s.rawShow)
+		}
+	}
+	s.log.AppendLines(int64(first), lines)
+	clear(lines) // the transcript has them; let go of the text here
+	s.q.refs, s.q.lines, s.q.blk, s.q.ends = keepScratch(refs), keepScratch(lines), blk[:0], keepScratch(ends)
+	s.shownLocked(show)
+}
+
+// textBlock is about how many bytes of line text share one string: one
+// allocation for a block of lines rather than one per line. A kept line
+// keeps its block; the transcript keeps the newest lines, so at most
+// one block is partly lines it dropped.
+const textBlock = 16 << 10
+
+// setTexts sets the text of ls from blk, line k ending at ends[k], with
+// one string for them all.
+func setTexts(ls []history.Line, blk []byte, ends []int) {
+	text, start := string(blk), 0
+	for k := range ls {
+		ls[k].Text = text[start:ends[k]]
+		start = ends[k]
+	}
+}
+
+// lineRef is a line in a drained buffer: buf[start:end], from chunk.
+type lineRef struct {
+	start, end int
+	chunk      int
+}
+
+// splitChunks appends to refs the lines of each chunk: its bytes, the
+// last newline dropped, split at each newline, as WriteThread says.
+func splitChunks(refs []lineRef, buf []byte, chunks []outChunk) []lineRef {
+	start := 0
+	for i, c := range chunks {
+		end := c.end
+		if end > start && buf[end-1] == '\n' {
+			end--
+		}
+		for {
+			j := bytes.IndexByte(buf[start:end], '\n')
+			if j < 0 {
+				refs = append(refs, lineRef{start: start, end: end, chunk: i})
+				break
+			}
+			refs = append(refs, lineRef{start: start, end: start + j, chunk: i})
+			start += j + 1
+		}
+		start = c.end
+	}
+	return refs
+}
+
+// keepFrom returns the index of the oldest of refs that the bounds
+// keep once all are recorded: the newest lines, at most maxLines of
+// them and maxBytes of (cut) text, and at least the last line.
+func keepFrom(buf []byte, refs []lineRef, maxLines int, maxBytes int64) int {
+	var size int64
+	for i := len(refs) - 1; i >= 0; i-- {
+		n := int64(visible.CutLen(buf[refs[i].start:refs[i].end], maxLineBytes))
+		if i < len(refs)-1 && (len(refs)-i > maxLines || size+n > maxBytes) {
+			return i + 1
+		}
+		size += n
+	}
+	return 0
+}
+
+// keepScratch keeps a scratch slice for the next drain, unless it grew
+// past scratchMax bytes.
+func keepScratch[T any](s []T) []T {
+	var zero T
+	if uintptr(cap(s))*unsafe.Sizeof(zero) > scratchMax {
+		return nil
+	}
+	return s[:0]
+}
+
+// scratchMax is the most a session keeps of each scratch slice between
+// drains.
+const scratchMax = 1 << 20
+
+// putSpare keeps a drained buffer for the next drain, unless it grew
+// past recordMax.
+func (q *outQueue) putSpare(buf []byte, chunks []outChunk) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if cap(buf) <= recordMax {
+		q.spare = buf[:0]
+	}
+	q.spareC = keepScratch(chunks)
+}
+
+// appendLocked records l, cut to maxLineBytes and hidden if the session
+// is muted, and appends it to show if it is shown live; s.mu is held.
+func (s *Session) appendLocked(show []byte, l history.Line) []byte {
+	l.Text = visible.Cut(l.Text, maxLineBytes)
+	l.Hidden = s.muted
+	s.log.AppendLine(l)
+	if s.live && !s.muted {
+		show = appendLine(show, s.label.text(), l.Text, s.rawShow)
+	}
+	return show
+}
+
+// shownLocked prints, in live mode, the lines appendLocked gathered in
+// show; s.mu is held.
+func (s *Session) shownLocked(show []byte) {
+	if s.live {
+		s.shown = s.log.Total()
+	}
+	if len(show) > 0 {
+		s.pr.writeLines(show)
+	}
+}
+
+// transcript returns the session's transcript with every line printed
+// so far recorded.
+func (s *Session) transcript() *history.Transcript {
+	s.drain()
+	return s.log
+}
+
+// endRecording records what is queued and then the session's final
+// lines, after every thread's lines; lines printed later are recorded
+// at once.
+func (s *Session) endRecording(final []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.drainLocked()
+	s.q.mu.Lock()
+	s.q.closed = true
+	s.q.mu.Unlock()
+	var show []byte
+	now := time.Now()
+	for _, l := range final {
+		show = s.appendLocked(show, history.Line{Time: now, Text: l, Source: finalSource})
+	}
+	s.shownLocked(show)
+}
