@@ -16,8 +16,8 @@ import (
 // watch goroutine records what waits (drain): it splits the lines, cuts
 // them to maxLineBytes, appends them to the transcript and, live and
 // unmuted, hands them to the printer. It records after a quiet spell at
-// once, then at most every recordInterval (sooner when recordSize bytes
-// wait) while lines keep coming, so a busy server's lines are recorded
+// once, then at most every recordInterval (sooner when its size waits)
+// while lines keep coming, so a busy server's lines are recorded
 // in batches.
 //
 // Whoever reads the transcript or changes how lines are recorded (mute,
@@ -29,15 +29,18 @@ import (
 
 const (
 	recordInterval = 10 * time.Millisecond
-	// recordSize is how much may wait before the queue is recorded
-	// sooner than recordInterval. It is large, so that a flood's drain
-	// holds more lines than the transcript keeps and most are counted,
-	// not made (see recordChunks).
-	recordSize = 1 << 20
-	// recordMax is how much may wait before a printing thread records
-	// the queue itself, so a flood slows the example rather than
-	// growing the queue without end.
-	recordMax = 4 << 20
+	// shownSize is how much may wait before the queue is recorded
+	// sooner than recordInterval, while the lines are shown (live and
+	// unmuted): each drain's lines are all made and queued to print.
+	shownSize = 64 << 10
+	// hiddenSize is that size while the lines are not shown: large, so
+	// that a flood's drain holds more lines than the transcript keeps,
+	// and most are counted, not made (see recordChunks).
+	hiddenSize = 1 << 20
+	// A printing thread records the queue itself once sizeToMax times
+	// the size waits, so a flood slows the example rather than growing
+	// the queue without end.
+	sizeToMax = 4
 )
 
 // outQueue holds what a session's threads printed and it has not yet
@@ -49,6 +52,7 @@ type outQueue struct {
 	spare  []byte
 	spareC []outChunk
 	closed bool // the session's end is recorded: record at once
+	size   int  // shownSize or hiddenSize, as the last drain found
 
 	// Scratch space of drainLocked, used under the session's lock.
 	refs  []lineRef
@@ -57,7 +61,7 @@ type outQueue struct {
 	ends  []int
 
 	wake chan struct{} // a chunk arrived in an empty queue
-	full chan struct{} // recordSize bytes wait
+	full chan struct{} // size bytes wait
 }
 
 // outChunk is one WriteThread's bytes: buf[previous end:end].
@@ -71,6 +75,7 @@ type outChunk struct {
 // the session is made (Shell.startRawSession).
 func (q *outQueue) init() {
 	q.wake, q.full = make(chan struct{}, 1), make(chan struct{}, 1)
+	q.size = shownSize
 }
 
 // Write receives the example's output, whole lines at a time.
@@ -94,15 +99,15 @@ func (s *Session) WriteThread(seq int, p []byte) {
 	before := len(q.buf)
 	q.buf = append(q.buf, p...)
 	q.chunks = append(q.chunks, outChunk{seq: seq, end: len(q.buf), at: now})
-	after := len(q.buf)
+	after, size := len(q.buf), q.size
 	q.mu.Unlock()
 	if before == 0 {
 		nudge(q.wake)
 	}
-	if before < recordSize && after >= recordSize {
+	if before < size && after >= size {
 		nudge(q.full)
 	}
-	if after >= recordMax {
+	if after >= sizeToMax*size {
 		s.drain()
 	}
 }
@@ -171,7 +176,11 @@ func (s *Session) drainLocked() {
 	if len(chunks) > 0 {
 		s.recordChunks(buf, chunks)
 	}
-	q.putSpare(buf, chunks)
+	size := hiddenSize
+	if s.live && !s.muted {
+		size = shownSize
+	}
+	q.putSpare(buf, chunks, size)
 }
 
 // recordChunks records the lines of chunks, whose bytes are in buf,
@@ -269,11 +278,11 @@ func keepFrom(buf []byte, refs []lineRef, maxLines int, maxBytes int64) int {
 	return 0
 }
 
-// keepScratch keeps a scratch slice for the next drain, unless it grew
-// past scratchMax bytes.
+// keepScratch keeps a scratch slice for the next drain, unless it is
+// over scratchMax bytes and was mostly empty (a flood has ended).
 func keepScratch[T any](s []T) []T {
 	var zero T
-	if uintptr(cap(s))*unsafe.Sizeof(zero) > scratchMax {
+	if uintptr(cap(s))*unsafe.Sizeof(zero) > scratchMax && len(s) < cap(s)/4 {
 		return nil
 	}
 	return s[:0]
@@ -283,12 +292,13 @@ func keepScratch[T any](s []T) []T {
 // drains.
 const scratchMax = 1 << 20
 
-// putSpare keeps a drained buffer for the next drain, unless it grew
-// past recordMax.
-func (q *outQueue) putSpare(buf []byte, chunks []outChunk) {
+// putSpare keeps a drained buffer for the next drain, unless it is
+// large and was mostly empty (a flood has ended), and sets the size.
+func (q *outQueue) putSpare(buf []byte, chunks []outChunk, size int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if cap(buf) <= recordMax {
+	q.size = size
+	if cap(buf) <= sizeToMax*shownSize || len(buf) >= cap(buf)/4 {
 		q.spare = buf[:0]
 	}
 	q.spareC = keepScratch(chunks)
