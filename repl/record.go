@@ -32,7 +32,7 @@ const (
 	// shownSize is how much may wait before the queue is recorded
 	// sooner than recordInterval, while the lines are shown (live and
 	// unmuted): each drain's lines are all made and queued to print.
-	shownSize = 64 << 10
+	shownSize = 16 << 10
 	// hiddenSize is that size while the lines are not shown: large, so
 	// that a flood's drain holds more lines than the transcript keeps,
 	// and most are counted, not made (see recordChunks).
@@ -148,6 +148,11 @@ func (s *Session) recordUntil(done <-chan struct{}) {
 		t.Reset(recordInterval)
 		select {
 		case <-t.C:
+			if len(s.q.wake) == 0 { // nothing came meanwhile
+				s.mu.Lock()
+				s.trimLocked()
+				s.mu.Unlock()
+			}
 		case <-s.q.full:
 		case <-done:
 			return
@@ -208,6 +213,7 @@ func (s *Session) recordChunks(buf []byte, chunks []outChunk) {
 	setTexts(lines[from:], blk, ends)
 	var show []byte
 	if shown {
+		show = make([]byte, 0, len(buf)+len(lines)*(len(s.label.text())+2))
 		for _, l := range lines {
 			show = appendLine(show, s.label.text(), l.Text, s.rawShow)
 		}
@@ -279,29 +285,51 @@ func keepFrom(buf []byte, refs []lineRef, maxLines int, maxBytes int64) int {
 }
 
 // keepScratch keeps a scratch slice for the next drain, unless it is
-// over scratchMax bytes and was mostly empty (a flood has ended).
+// over maxScratch bytes, which only a pathological drain needs.
 func keepScratch[T any](s []T) []T {
-	var zero T
-	if uintptr(cap(s))*unsafe.Sizeof(zero) > scratchMax && len(s) < cap(s)/4 {
+	if scratchBytes(s) > maxScratch {
 		return nil
 	}
 	return s[:0]
 }
 
-// scratchMax is the most a session keeps of each scratch slice between
-// drains.
-const scratchMax = 1 << 20
+// trimScratch lets a scratch slice go if it is over quietScratch bytes:
+// a flood has ended.
+func trimScratch[T any](s []T) []T {
+	if scratchBytes(s) > quietScratch {
+		return nil
+	}
+	return s
+}
 
-// putSpare keeps a drained buffer for the next drain, unless it is
-// large and was mostly empty (a flood has ended), and sets the size.
+func scratchBytes[T any](s []T) uintptr {
+	var zero T
+	return uintptr(cap(s)) * unsafe.Sizeof(zero)
+}
+
+// A session keeps its buffers between drains, up to maxScratch bytes
+// each, while lines keep coming; once they stop for a recordInterval,
+// up to quietScratch bytes.
+const (
+	maxScratch   = 2 * sizeToMax * hiddenSize
+	quietScratch = 64 << 10
+)
+
+// putSpare keeps a drained buffer for the next drain and sets the size.
 func (q *outQueue) putSpare(buf []byte, chunks []outChunk, size int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.size = size
-	if cap(buf) <= sizeToMax*shownSize || len(buf) >= cap(buf)/4 {
-		q.spare = buf[:0]
-	}
-	q.spareC = keepScratch(chunks)
+	q.spare, q.spareC = keepScratch(buf), keepScratch(chunks)
+}
+
+// trimLocked lets go of buffers a flood made; s.mu is held.
+func (s *Session) trimLocked() {
+	q := &s.q
+	q.refs, q.lines, q.blk, q.ends = trimScratch(q.refs), trimScratch(q.lines), trimScratch(q.blk), trimScratch(q.ends)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.spare, q.spareC = trimScratch(q.spare), trimScratch(q.spareC)
 }
 
 // appendLocked records l, cut to maxLineBytes and hidden if the session
@@ -341,8 +369,10 @@ func (s *Session) endRecording(final []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.drainLocked()
+	s.q.refs, s.q.lines, s.q.blk, s.q.ends = nil, nil, nil, nil
 	s.q.mu.Lock()
 	s.q.closed = true
+	s.q.buf, s.q.chunks, s.q.spare, s.q.spareC = nil, nil, nil, nil
 	s.q.mu.Unlock()
 	var show []byte
 	now := time.Now()
