@@ -36,11 +36,11 @@ const (
 	// hiddenSize is that size while the lines are not shown: large, so
 	// that a flood's drain holds more lines than the transcript keeps,
 	// and most are counted, not made (see recordChunks).
-	hiddenSize = 1 << 20
+	hiddenSize = 2 << 20
 	// A printing thread records the queue itself once sizeToMax times
 	// the size waits, so a flood slows the example rather than growing
 	// the queue without end.
-	sizeToMax = 4
+	sizeToMax = 2
 )
 
 // outQueue holds what a session's threads printed and it has not yet
