@@ -355,6 +355,15 @@ func (s *Session) shownLocked(show []byte) {
 	}
 }
 
+// recordAll records every session's queued lines, so that what the
+// sessions printed before a command returned is shown (live) before
+// what the shell prints next, as when each line was recorded at once.
+func (sh *Shell) recordAll() {
+	for _, s := range sh.list() {
+		s.drain()
+	}
+}
+
 // transcript returns the session's transcript with every line printed
 // so far recorded.
 func (s *Session) transcript() *history.Transcript {

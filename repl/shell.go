@@ -118,6 +118,7 @@ func (sh *Shell) Exec(line string) error {
 	sh.soon = false
 	sh.mu.Unlock()
 	err = cmd.Run(sh, words[1:])
+	sh.recordAll() // what sessions printed meanwhile is shown before the result
 	sh.mu.Lock()
 	sh.cmdCtx, sh.cmdCancel = nil, nil
 	sh.mu.Unlock()
