@@ -322,3 +322,21 @@ func (w *syncWriter) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	return w.w.Write(p)
 }
+
+// TestCommandOutputFollowsQueuedLines checks that, live, what a session
+// printed before a command ran is shown before the command's output.
+func TestCommandOutputFollowsQueuedLines(t *testing.T) {
+	var out bytes.Buffer
+	sh := newShell(&out, io.Discard, false, false)
+	s := bareSession(sh, "bare", 100, 1<<20)
+	s.live = true // shown as recorded, by the direct printer
+	s.WriteThread(1, []byte("printed first\n"))
+	if err := sh.Exec("help quit"); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.HasPrefix(got, "[bare] printed first\n") || len(got) == len("[bare] printed first\n") {
+		t.Fatalf("printed %q; want the session's line, then help", got)
+	}
+	close(s.ended)
+	sh.Close()
+}

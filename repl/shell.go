@@ -117,8 +117,9 @@ func (sh *Shell) Exec(line string) error {
 	}
 	sh.soon = false
 	sh.mu.Unlock()
+	sh.recordAll() // what sessions printed is shown before the command's output
 	err = cmd.Run(sh, words[1:])
-	sh.recordAll() // what sessions printed meanwhile is shown before the result
+	sh.recordAll() // and what they printed meanwhile before its result
 	sh.mu.Lock()
 	sh.cmdCtx, sh.cmdCancel = nil, nil
 	sh.mu.Unlock()
