@@ -272,8 +272,8 @@ func TestConcurrentPrintingInOrder(t *testing.T) {
 		keep  string
 	}{{"shown", false, "50000"}, {"muted", true, "50000"}, {"muted-bounded", true, "1000"}} {
 		t.Run(c.name, func(t *testing.T) {
-			var out bytes.Buffer
-			sh := newShell(&syncWriter{w: &out}, io.Discard, true, false)
+			var out lockedBuffer
+			sh := newShell(&out, io.Discard, true, false)
 			t.Cleanup(sh.Close)
 			if err := sh.Exec("set log-lines " + c.keep); err != nil {
 				t.Fatal(err)
@@ -308,35 +308,4 @@ func TestConcurrentPrintingInOrder(t *testing.T) {
 			}
 		})
 	}
-}
-
-// syncWriter is a writer safe for the live printer's goroutine and the
-// test reading it after Close.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.w.Write(p)
-}
-
-// TestCommandOutputFollowsQueuedLines checks that, live, what a session
-// printed before a command ran is shown before the command's output.
-func TestCommandOutputFollowsQueuedLines(t *testing.T) {
-	var out bytes.Buffer
-	sh := newShell(&out, io.Discard, false, false)
-	s := bareSession(sh, "bare", 100, 1<<20)
-	s.live = true // shown as recorded, by the direct printer
-	s.WriteThread(1, []byte("printed first\n"))
-	if err := sh.Exec("help quit"); err != nil {
-		t.Fatal(err)
-	}
-	if got := out.String(); !strings.HasPrefix(got, "[bare] printed first\n") || len(got) == len("[bare] printed first\n") {
-		t.Fatalf("printed %q; want the session's line, then help", got)
-	}
-	close(s.ended)
-	sh.Close()
 }
