@@ -60,7 +60,8 @@ func (s *Session) record(seq int, ls []string, trace bool) {
 	s.shownLocked(show)
 }
 
-// watch waits for the run to end and records how it ended.
+// watch records the session's lines as they are printed (see
+// record.go) until the run ends, then records how it ended.
 func (s *Session) watch() {
 	s.recordUntil(s.run.Done())
 	res := s.run.Result()
