@@ -136,7 +136,7 @@ func scratchBytes[T any](s []T) uintptr {
 // up to quietScratch bytes.
 const (
 	maxScratch   = 2 * sizeToMax * hiddenSize
-	quietScratch = 64 << 10
+	quietScratch = 256 << 10
 )
 
 // putSpare keeps a drained buffer for the next drain and sets the size.
