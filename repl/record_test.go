@@ -66,6 +66,8 @@ func TestRecordSameAsAtOnce(t *testing.T) {
 	}{
 		{"muted", true, true, 50, 64 << 10},
 		{"muted-byte-bound", true, true, 5000, 20 << 10},
+		{"muted-three", true, true, 3, 64 << 10},
+		{"muted-one-byte", false, true, 100, 1},
 		{"live", true, false, 50, 64 << 10},
 		{"direct", false, false, 100000, 64 << 20},
 	} {

@@ -2,6 +2,7 @@ package repl
 
 import (
 	"bytes"
+	"slices"
 	"unsafe"
 
 	"github.com/ionetsh/ionetsh/history"
@@ -15,16 +16,18 @@ import (
 // recordChunks records the lines of chunks, whose bytes are in buf,
 // and prints them in live mode; s.mu is held.
 func (s *Session) recordChunks(buf []byte, chunks []outChunk) {
-	refs := splitChunks(s.q.refs[:0], buf, chunks)
 	shown := s.live && !s.muted
-	first := 0
-	if !shown {
+	var refs []lineRef
+	skipped := 0
+	if shown {
+		refs = splitChunks(s.q.refs[:0], buf, chunks)
+	} else {
 		maxLines, maxBytes := s.log.Limits()
-		first = keepFrom(buf, refs, maxLines, maxBytes)
+		refs, skipped = splitKept(s.q.refs[:0], buf, chunks, maxLines, maxBytes)
 	}
 	lines := s.q.lines[:0]
 	blk, ends, from := s.q.blk[:0], s.q.ends[:0], 0
-	for _, r := range refs[first:] {
+	for _, r := range refs {
 		c := chunks[r.chunk]
 		blk = visible.AppendCut(blk, buf[r.start:r.end], maxLineBytes)
 		ends = append(ends, len(blk))
@@ -42,7 +45,7 @@ func (s *Session) recordChunks(buf []byte, chunks []outChunk) {
 			show = appendLine(show, s.label.text(), l.Text, s.rawShow)
 		}
 	}
-	s.log.AppendLines(int64(first), lines)
+	s.log.AppendLines(int64(skipped), lines)
 	clear(lines) // the transcript has them; let go of the text here
 	s.q.refs, s.q.lines, s.q.blk, s.q.ends = keepScratch(refs), keepScratch(lines), blk[:0], keepScratch(ends)
 	s.shownLocked(show)
@@ -73,12 +76,8 @@ type lineRef struct {
 // splitChunks appends to refs the lines of each chunk: its bytes, the
 // last newline dropped, split at each newline, as WriteThread says.
 func splitChunks(refs []lineRef, buf []byte, chunks []outChunk) []lineRef {
-	start := 0
-	for i, c := range chunks {
-		end := c.end
-		if end > start && buf[end-1] == '\n' {
-			end--
-		}
+	for i := range chunks {
+		start, end := chunkText(buf, chunks, i)
 		for {
 			j := bytes.IndexByte(buf[start:end], '\n')
 			if j < 0 {
@@ -88,24 +87,54 @@ func splitChunks(refs []lineRef, buf []byte, chunks []outChunk) []lineRef {
 			refs = append(refs, lineRef{start: start, end: start + j, chunk: i})
 			start += j + 1
 		}
-		start = c.end
 	}
 	return refs
 }
 
-// keepFrom returns the index of the oldest of refs that the bounds
-// keep once all are recorded: the newest lines, at most maxLines of
-// them and maxBytes of (cut) text, and at least the last line.
-func keepFrom(buf []byte, refs []lineRef, maxLines int, maxBytes int64) int {
+// splitKept is splitChunks for only the lines the bounds keep once
+// all are recorded: the newest lines, at most maxLines of them and
+// maxBytes of (cut) text, and at least the last line. It returns how
+// many older lines it skipped, counted, not split.
+func splitKept(refs []lineRef, buf []byte, chunks []outChunk, maxLines int, maxBytes int64) ([]lineRef, int) {
 	var size int64
-	for i := len(refs) - 1; i >= 0; i-- {
-		n := int64(visible.CutLen(buf[refs[i].start:refs[i].end], maxLineBytes))
-		if i < len(refs)-1 && (len(refs)-i > maxLines || size+n > maxBytes) {
-			return i + 1
+	for ci := len(chunks) - 1; ci >= 0; ci-- {
+		start, end := chunkText(buf, chunks, ci)
+		for {
+			j := bytes.LastIndexByte(buf[start:end], '\n')
+			from := start + j + 1 // start when j < 0
+			n := int64(visible.CutLen(buf[from:end], maxLineBytes))
+			if len(refs) > 0 && (len(refs) >= maxLines || size+n > maxBytes) {
+				skipped := bytes.Count(buf[start:end], []byte("\n")) + 1
+				for k := range ci {
+					s, e := chunkText(buf, chunks, k)
+					skipped += bytes.Count(buf[s:e], []byte("\n")) + 1
+				}
+				slices.Reverse(refs)
+				return refs, skipped
+			}
+			refs = append(refs, lineRef{start: from, end: end, chunk: ci})
+			size += n
+			if j < 0 {
+				break
+			}
+			end = start + j
 		}
-		size += n
 	}
-	return 0
+	slices.Reverse(refs)
+	return refs, 0
+}
+
+// chunkText returns where chunk ci's text is in buf, its last newline
+// dropped.
+func chunkText(buf []byte, chunks []outChunk, ci int) (start, end int) {
+	if ci > 0 {
+		start = chunks[ci-1].end
+	}
+	end = chunks[ci].end
+	if end > start && buf[end-1] == '\n' {
+		end--
+	}
+	return start, end
 }
 
 // keepScratch keeps a scratch slice for the next drain, unless it is
