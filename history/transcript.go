@@ -87,18 +87,31 @@ func (t *Transcript) Size() (lines int, bytes int64) {
 func (t *Transcript) Append(text string) { t.AppendLine(Line{Time: time.Now(), Text: text}) }
 
 // AppendLine records l.
-func (t *Transcript) AppendLine(l Line) {
+func (t *Transcript) AppendLine(l Line) { t.AppendLines(0, []Line{l}) }
+
+// AppendLines records that skipped lines were printed and dropped at
+// once by the bounds, then the lines ls, as one AppendLine each would.
+// A writer that knows ls alone fills the bounds need not make the lines
+// it skips: they would be dropped, with every older line, all the same.
+// Every line kept before is dropped when skipped > 0.
+func (t *Transcript) AppendLines(skipped int64, ls []Line) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.trim(t.maxLines-1, int64(len(l.Text)))
-	if t.n == len(t.ring) {
-		t.grow()
+	if skipped > 0 {
+		t.trim(0, 0)
+		t.total += skipped
 	}
-	t.ring[(t.head+t.n)%len(t.ring)] = l
-	t.n++
-	t.bytes += int64(len(l.Text))
-	t.total++
-	if t.changed != nil {
+	for _, l := range ls {
+		t.trim(t.maxLines-1, int64(len(l.Text)))
+		if t.n == len(t.ring) {
+			t.grow()
+		}
+		t.ring[(t.head+t.n)%len(t.ring)] = l
+		t.n++
+		t.bytes += int64(len(l.Text))
+		t.total++
+	}
+	if t.changed != nil && (skipped > 0 || len(ls) > 0) {
 		close(t.changed)
 		t.changed = nil
 	}

@@ -81,3 +81,58 @@ func TestTranscriptSetLimits(t *testing.T) {
 		t.Fatalf("Limits = %d, %d", l, b)
 	}
 }
+
+// TestAppendLinesAsAppendLine checks that AppendLines records as one
+// AppendLine per line would, and that lines it is told were skipped are
+// counted and dropped with every older line.
+func TestAppendLinesAsAppendLine(t *testing.T) {
+	one, batch := NewTranscriptBounded(5, 40), NewTranscriptBounded(5, 40)
+	var ls []Line
+	for i := range 12 {
+		l := Line{Text: strings.Repeat("x", i%4*5) + fmt.Sprint(i), Source: i % 3}
+		one.AppendLine(l)
+		ls = append(ls, l)
+	}
+	batch.AppendLine(Line{Text: "older"})
+	batch.AppendLines(1, ls[:4]) // "older" and one skipped line
+	batch.AppendLines(0, ls[4:])
+	sameTranscript(t, one, batch, 14)
+	// ls[8:] fills the bounds (ls[7] would not fit): the 8 before it
+	// may be skipped.
+	skip := NewTranscriptBounded(5, 40)
+	skip.AppendLine(Line{Text: "older"})
+	skip.AppendLines(8, ls[8:])
+	sameTranscript(t, one, skip, 13)
+	ch := skip.Changed()
+	skip.AppendLines(2, nil)
+	select {
+	case <-ch:
+	default:
+		t.Fatal("skipped lines alone did not signal Changed")
+	}
+	if n, _ := skip.Size(); n != 0 || skip.Total() != 15 {
+		t.Fatalf("after skipping 2: %d kept, total %d; want 0 kept, total 15", n, skip.Total())
+	}
+}
+
+// sameTranscript fails unless b keeps what a keeps and has seen total
+// lines.
+func sameTranscript(t *testing.T, a, b *Transcript, total int64) {
+	t.Helper()
+	if b.Total() != total {
+		t.Fatalf("total %d, want %d", b.Total(), total)
+	}
+	al, bl := a.Last(0), b.Last(0)
+	if len(al) != len(bl) {
+		t.Fatalf("kept %d lines, want %d", len(bl), len(al))
+	}
+	for i := range al {
+		if al[i] != bl[i] {
+			t.Fatalf("line %d: %+v, want %+v", i, bl[i], al[i])
+		}
+	}
+	_, ab := a.Size()
+	if _, bb := b.Size(); ab != bb {
+		t.Fatalf("kept %d bytes, want %d", bb, ab)
+	}
+}

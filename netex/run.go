@@ -203,25 +203,28 @@ func (r *Run) markListening(a netip.AddrPort, ok bool) {
 
 // ThreadWriter is implemented by a Config.Out that wants to know which
 // thread printed each line: seq is the thread's start order in the Run,
-// 0 for the main thread.
+// 0 for the main thread. The Run calls WriteThread from the printing
+// threads at once, without a lock of its own: it must be safe for
+// concurrent use, and keep each thread's calls in order.
 type ThreadWriter interface {
 	WriteThread(seq int, p []byte)
 }
 
 // emit sends whole lines to the caller's writer. A file gets them
-// through the Run's batch (see outBatch); any other writer one Write (or
-// WriteThread) at a time, at once.
+// through the Run's batch (see outBatch); a ThreadWriter by WriteThread,
+// which does its own locking; any other writer one Write at a time, at
+// once.
 func (r *Run) emit(seq int, p []byte) {
 	if r.batch != nil {
 		r.batch.add(p)
 		return
 	}
-	r.outMu.Lock()
-	defer r.outMu.Unlock()
 	if tw, ok := r.out.(ThreadWriter); ok {
 		tw.WriteThread(seq, p)
 		return
 	}
+	r.outMu.Lock()
+	defer r.outMu.Unlock()
 	r.out.Write(p)
 }
 

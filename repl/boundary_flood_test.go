@@ -121,7 +121,7 @@ func floodOver(t *testing.T, s *stepper, name string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range ses.log.Last(5) {
+	for _, l := range ses.transcript().Last(5) {
 		if floodEnd.MatchString(l.Text) {
 			return true
 		}

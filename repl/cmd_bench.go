@@ -174,11 +174,13 @@ func (s *Session) benchMute() func() int64 {
 	s.flush()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.drainLocked()
 	was, from := s.muted, s.log.Total()
 	s.muted = true
 	return func() int64 {
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		s.drainLocked() // what it printed while muted stays hidden
 		s.muted = was
 		if !s.live {
 			s.shown = s.log.Total()

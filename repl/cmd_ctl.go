@@ -189,9 +189,10 @@ func (s *Session) expect(ctx context.Context, re *regexp.Regexp, d time.Duration
 	from := s.expectAt
 	s.mu.Unlock()
 	for {
-		changed := s.log.Changed()
+		log := s.transcript()
+		changed := log.Changed()
 		ended := s.Ended()
-		lines, first := s.log.Since(from)
+		lines, first := log.Since(from)
 		for i, l := range lines {
 			if re.MatchString(l.Text) {
 				at := first + int64(i) + 1
@@ -248,7 +249,7 @@ func parseDuration(arg string) (time.Duration, error) {
 // lastLines shows the last n lines s printed, for an expect that timed
 // out: what the session said instead.
 func (s *Session) lastLines(n int) string {
-	lines := s.log.Last(n)
+	lines := s.transcript().Last(n)
 	if len(lines) == 0 {
 		return "; " + s.name + " printed nothing"
 	}

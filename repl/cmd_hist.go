@@ -29,8 +29,9 @@ func cmdLog(sh *Shell, args []string) error {
 		}
 	}
 	var b []byte
-	lines := s.log.Last(n)
-	if d := s.log.Dropped(); d > 0 && (n == 0 || n > len(lines)) {
+	log := s.transcript()
+	lines := log.Last(n)
+	if d := log.Dropped(); d > 0 && (n == 0 || n > len(lines)) {
 		b = appendLine(b, s.label.text(), fmt.Sprintf("(%d older lines dropped)", d), false)
 	}
 	for _, l := range lines {
@@ -86,6 +87,7 @@ func (sh *Shell) setMuted(args []string, muted bool) error {
 			return err
 		}
 		s.mu.Lock()
+		s.drainLocked() // lines printed before are recorded as they were
 		s.muted = muted
 		s.mu.Unlock()
 	}
@@ -212,7 +214,7 @@ func (sh *Shell) transcript() (string, int) {
 		es = append(es, entry{l.Time, l.Text})
 	}
 	for _, s := range ss {
-		for _, l := range s.log.Last(0) {
+		for _, l := range s.transcript().Last(0) {
 			es = append(es, entry{l.Time, "[" + s.name + "] " + l.Text})
 		}
 	}

@@ -40,7 +40,7 @@ func TestEchoedMegabyteLinesBoundedHeap(t *testing.T) {
 		}
 	}
 	s, _ := sh.session("srv")
-	n, size := s.log.Size()
+	n, size := s.transcript().Size()
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)

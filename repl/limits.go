@@ -141,8 +141,9 @@ func (sh *Shell) limitsHeader() string {
 	fmt.Fprintf(&b, "transcripts: each keeps at most %d lines and %s (set log-lines, set log-bytes)\n",
 		sh.keep.lines, formatSize(sh.keep.bytes))
 	for _, s := range sh.list() {
-		n, size := s.log.Size()
-		fmt.Fprintf(&b, "  %s: %d lines, %s kept, %d dropped\n", s.name, n, formatSize(size), s.log.Dropped())
+		log := s.transcript()
+		n, size := log.Size()
+		fmt.Fprintf(&b, "  %s: %d lines, %s kept, %d dropped\n", s.name, n, formatSize(size), log.Dropped())
 	}
 	return b.String()
 }

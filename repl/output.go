@@ -56,6 +56,7 @@ func (sh *Shell) goLive(w io.Writer) {
 	pr := newPrinter(w, true)
 	for _, s := range sh.list() {
 		s.mu.Lock()
+		s.drainLocked()
 		s.pr, s.live, s.shown = pr, true, s.log.Total()
 		s.mu.Unlock()
 	}

@@ -1,7 +1,6 @@
 package repl
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"sort"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/ionetsh/ionetsh/history"
 	"github.com/ionetsh/ionetsh/netex"
-	"github.com/ionetsh/ionetsh/repl/visible"
 )
 
 // maxLineBytes is the longest line a session keeps and shows whole.
@@ -33,6 +31,7 @@ type Session struct {
 	rawShow bool
 	ended   chan struct{}
 	port    sessionPort // where it listened, for sockets --all
+	q       outQueue    // lines printed, not yet recorded (record.go)
 
 	mu       sync.Mutex
 	final    string // the state once ended: stopped, failed, exited T/NIL
@@ -43,51 +42,28 @@ type Session struct {
 	shown    int64 // transcript index of the first line not yet printed
 }
 
-// Write receives the example's output, whole lines at a time.
-func (s *Session) Write(p []byte) (int, error) {
-	s.WriteThread(0, p)
-	return len(p), nil
-}
+// finalSource is the Source of a session's final line ("stopped", "=>
+// T"), after every thread's lines.
+const finalSource = math.MaxInt
 
-// WriteThread receives whole lines printed by the example's thread seq.
-func (s *Session) WriteThread(seq int, p []byte) {
-	p = bytes.TrimSuffix(p, []byte("\n"))
-	if bytes.IndexByte(p, '\n') < 0 {
-		s.lines(seq, []string{string(p)}) // the usual case, without a split
-		return
-	}
-	s.lines(seq, strings.Split(string(p), "\n"))
-}
-
-// lines records lines printed by thread seq and, in live mode, prints
-// them as one write.
-func (s *Session) lines(seq int, ls []string) { s.record(seq, ls, false) }
-
-// record records lines from thread seq, or trace lines, and in live mode
-// prints them as one write.
+// record records lines from thread seq, or trace lines, after what the
+// threads queued before, and in live mode prints them as one write.
 func (s *Session) record(seq int, ls []string, trace bool) {
-	var buf []byte
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.drainLocked()
+	var show []byte
 	now := time.Now()
 	for _, l := range ls {
-		l = visible.Cut(l, maxLineBytes)
-		s.log.AppendLine(history.Line{Time: now, Text: l, Source: seq, Hidden: s.muted, Trace: trace})
-		if s.live && !s.muted {
-			buf = appendLine(buf, s.label.text(), l, s.rawShow)
-		}
+		show = s.appendLocked(show, history.Line{Time: now, Text: l, Source: seq, Trace: trace})
 	}
-	if s.live {
-		s.shown = s.log.Total()
-	}
-	if len(buf) > 0 {
-		s.pr.writeLines(buf)
-	}
+	s.shownLocked(show)
 }
 
-// watch waits for the run to end and records how it ended.
+// watch records the session's lines as they are printed (see
+// record.go) until the run ends, then records how it ended.
 func (s *Session) watch() {
-	<-s.run.Done()
+	s.recordUntil(s.run.Done())
 	res := s.run.Result()
 	var lines []string
 	var final string
@@ -99,7 +75,7 @@ func (s *Session) watch() {
 	default:
 		lines, final = []string{"=> " + res.Lisp()}, "exited "+res.Lisp()
 	}
-	s.lines(math.MaxInt, lines) // after every thread's lines
+	s.endRecording(lines)
 	s.mu.Lock()
 	s.final, s.endedAt = final, time.Now()
 	if final == "failed" {
@@ -117,6 +93,7 @@ func (s *Session) watch() {
 func (s *Session) flushTo(n int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.drainLocked()
 	if s.live || n <= s.shown {
 		return
 	}
@@ -141,7 +118,7 @@ func (s *Session) flushTo(n int64) {
 }
 
 // flush prints every line not yet shown.
-func (s *Session) flush() { s.flushTo(s.log.Total()) }
+func (s *Session) flush() { s.flushTo(s.transcript().Total()) }
 
 // idle reports whether the session is at rest: its example idle (see
 // netex.Run.Idle) and, if it has ended, its end recorded.
@@ -149,6 +126,7 @@ func (s *Session) idle() bool {
 	if !s.run.Idle() {
 		return false
 	}
+	s.drain()
 	select {
 	case <-s.run.Done():
 		return s.Ended()
@@ -223,5 +201,6 @@ func (s *Session) isMuted() bool {
 func (s *Session) pending() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.drainLocked()
 	return !s.live && s.shown < s.log.Total()
 }

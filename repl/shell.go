@@ -117,7 +117,9 @@ func (sh *Shell) Exec(line string) error {
 	}
 	sh.soon = false
 	sh.mu.Unlock()
+	sh.recordAll() // what sessions printed is shown before the command's output
 	err = cmd.Run(sh, words[1:])
+	sh.recordAll() // and what they printed meanwhile before its result
 	sh.mu.Lock()
 	sh.cmdCtx, sh.cmdCancel = nil, nil
 	sh.mu.Unlock()
@@ -205,6 +207,7 @@ func (sh *Shell) startRawSession(name string, ex *netex.Example, cfg netex.Confi
 	defer sh.mu.Unlock()
 	s := &Session{name: name, ex: ex, log: history.NewTranscriptBounded(sh.keep.lines, sh.keep.bytes),
 		label: sh.newLabel(visible.String(name)), pr: sh.pr, live: sh.pr.live, ended: make(chan struct{}), raw: raw}
+	s.q.init()
 	for _, o := range opts {
 		o(s)
 	}

@@ -79,6 +79,35 @@ func Cut(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
+	k := cutAt(s, n)
+	return s[:k] + cutOpen + strconv.Itoa(len(s)-k) + cutClose
+}
+
+// What Cut puts after the bytes it keeps, around the count of the rest.
+const cutOpen, cutClose = "… [+", " bytes]"
+
+// AppendCut appends Cut(string(b), n) to dst, without making a string.
+func AppendCut(dst, b []byte, n int) []byte {
+	if len(b) <= n {
+		return append(dst, b...)
+	}
+	k := cutAt(b, n)
+	dst = append(append(dst, b[:k]...), cutOpen...)
+	return append(strconv.AppendInt(dst, int64(len(b)-k), 10), cutClose...)
+}
+
+// CutLen returns len(Cut(string(b), n)), without making it.
+func CutLen(b []byte, n int) int {
+	if len(b) <= n {
+		return len(b)
+	}
+	k := cutAt(b, n)
+	return k + len(cutOpen) + len(strconv.Itoa(len(b)-k)) + len(cutClose)
+}
+
+// cutAt returns how many bytes of s, longer than n, Cut keeps: n, or
+// fewer so as not to split a character.
+func cutAt[T string | []byte](s T, n int) int {
 	k := n
 	for k > 0 && n-k < utf8.UTFMax-1 && !utf8.RuneStart(s[k]) {
 		k--
@@ -86,7 +115,7 @@ func Cut(s string, n int) string {
 	if !utf8.RuneStart(s[k]) {
 		k = n // not UTF-8 here anyway
 	}
-	return s[:k] + "… [+" + strconv.Itoa(len(s)-k) + " bytes]"
+	return k
 }
 
 // QuoteLimit is how many characters of an argument Quote shows.

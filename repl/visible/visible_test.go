@@ -110,3 +110,18 @@ func FuzzString(f *testing.F) {
 		checkVisible(t, s, Quote(s))
 	})
 }
+
+// TestAppendCut checks that AppendCut and CutLen agree with Cut, for
+// short, long, mid-character and invalid UTF-8 lines.
+func TestAppendCut(t *testing.T) {
+	for _, s := range []string{"", "short", strings.Repeat("a", 10), strings.Repeat("a", 11),
+		strings.Repeat("a", 9) + "€tail", strings.Repeat("\x80", 40), "ab\xe2\x82"} {
+		want := Cut(s, 10)
+		if got := string(AppendCut([]byte("pre"), []byte(s), 10)); got != "pre"+want {
+			t.Errorf("AppendCut(%q) = %q, want %q", s, got, "pre"+want)
+		}
+		if got := CutLen([]byte(s), 10); got != len(want) {
+			t.Errorf("CutLen(%q) = %d, want %d", s, got, len(want))
+		}
+	}
+}

@@ -1,0 +1,186 @@
+package repl
+
+import (
+	"bytes"
+	"slices"
+	"unsafe"
+
+	"github.com/ionetsh/ionetsh/history"
+	"github.com/ionetsh/ionetsh/repl/visible"
+)
+
+// How a drain turns the queued bytes into transcript lines (see
+// record.go): split, cut, made in blocks of one string, and, while the
+// lines are not shown, only as many as the transcript can keep.
+
+// recordChunks records the lines of chunks, whose bytes are in buf,
+// and prints them in live mode; s.mu is held.
+func (s *Session) recordChunks(buf []byte, chunks []outChunk) {
+	shown := s.live && !s.muted
+	var refs []lineRef
+	skipped := 0
+	if shown {
+		refs = splitChunks(s.q.refs[:0], buf, chunks)
+	} else {
+		maxLines, maxBytes := s.log.Limits()
+		refs, skipped = splitKept(s.q.refs[:0], buf, chunks, maxLines, maxBytes)
+	}
+	lines := s.q.lines[:0]
+	blk, ends, from := s.q.blk[:0], s.q.ends[:0], 0
+	for _, r := range refs {
+		c := chunks[r.chunk]
+		blk = visible.AppendCut(blk, buf[r.start:r.end], maxLineBytes)
+		ends = append(ends, len(blk))
+		lines = append(lines, history.Line{Time: c.at, Source: c.seq, Hidden: s.muted})
+		if len(blk) >= textBlock {
+			setTexts(lines[from:], blk, ends)
+			blk, ends, from = blk[:0], ends[:0], len(lines)
+		}
+	}
+	setTexts(lines[from:], blk, ends)
+	var show []byte
+	if shown {
+		show = make([]byte, 0, len(buf)+len(lines)*(len(s.label.text())+2))
+		for _, l := range lines {
+			show = appendLine(show, s.label.text(), l.Text, s.rawShow)
+		}
+	}
+	s.log.AppendLines(int64(skipped), lines)
+	clear(lines) // the transcript has them; let go of the text here
+	s.q.refs, s.q.lines, s.q.blk, s.q.ends = keepScratch(refs), keepScratch(lines), blk[:0], keepScratch(ends)
+	s.shownLocked(show)
+}
+
+// textBlock is about how many bytes of line text share one string: one
+// allocation for a block of lines rather than one per line. A kept line
+// keeps its block; the transcript keeps the newest lines, so at most
+// one block is partly lines it dropped.
+const textBlock = 16 << 10
+
+// setTexts sets the text of ls from blk, line k ending at ends[k], with
+// one string for them all.
+func setTexts(ls []history.Line, blk []byte, ends []int) {
+	text, start := string(blk), 0
+	for k := range ls {
+		ls[k].Text = text[start:ends[k]]
+		start = ends[k]
+	}
+}
+
+// lineRef is a line in a drained buffer: buf[start:end], from chunk.
+type lineRef struct {
+	start, end int
+	chunk      int
+}
+
+// splitChunks appends to refs the lines of each chunk: its bytes, the
+// last newline dropped, split at each newline, as WriteThread says.
+func splitChunks(refs []lineRef, buf []byte, chunks []outChunk) []lineRef {
+	for i := range chunks {
+		start, end := chunkText(buf, chunks, i)
+		for {
+			j := bytes.IndexByte(buf[start:end], '\n')
+			if j < 0 {
+				refs = append(refs, lineRef{start: start, end: end, chunk: i})
+				break
+			}
+			refs = append(refs, lineRef{start: start, end: start + j, chunk: i})
+			start += j + 1
+		}
+	}
+	return refs
+}
+
+// splitKept is splitChunks for only the lines the bounds keep once
+// all are recorded: the newest lines, at most maxLines of them and
+// maxBytes of (cut) text, and at least the last line. It returns how
+// many older lines it skipped, counted, not split.
+func splitKept(refs []lineRef, buf []byte, chunks []outChunk, maxLines int, maxBytes int64) ([]lineRef, int) {
+	var size int64
+	for ci := len(chunks) - 1; ci >= 0; ci-- {
+		start, end := chunkText(buf, chunks, ci)
+		for {
+			j := bytes.LastIndexByte(buf[start:end], '\n')
+			from := start + j + 1 // start when j < 0
+			n := int64(visible.CutLen(buf[from:end], maxLineBytes))
+			if len(refs) > 0 && (len(refs) >= maxLines || size+n > maxBytes) {
+				skipped := bytes.Count(buf[start:end], []byte("\n")) + 1
+				for k := range ci {
+					s, e := chunkText(buf, chunks, k)
+					skipped += bytes.Count(buf[s:e], []byte("\n")) + 1
+				}
+				slices.Reverse(refs)
+				return refs, skipped
+			}
+			refs = append(refs, lineRef{start: from, end: end, chunk: ci})
+			size += n
+			if j < 0 {
+				break
+			}
+			end = start + j
+		}
+	}
+	slices.Reverse(refs)
+	return refs, 0
+}
+
+// chunkText returns where chunk ci's text is in buf, its last newline
+// dropped.
+func chunkText(buf []byte, chunks []outChunk, ci int) (start, end int) {
+	if ci > 0 {
+		start = chunks[ci-1].end
+	}
+	end = chunks[ci].end
+	if end > start && buf[end-1] == '\n' {
+		end--
+	}
+	return start, end
+}
+
+// keepScratch keeps a scratch slice for the next drain, unless it is
+// over maxScratch bytes, which only a pathological drain needs.
+func keepScratch[T any](s []T) []T {
+	if scratchBytes(s) > maxScratch {
+		return nil
+	}
+	return s[:0]
+}
+
+// trimScratch lets a scratch slice go if it is over quietScratch bytes:
+// a flood has ended.
+func trimScratch[T any](s []T) []T {
+	if scratchBytes(s) > quietScratch {
+		return nil
+	}
+	return s
+}
+
+func scratchBytes[T any](s []T) uintptr {
+	var zero T
+	return uintptr(cap(s)) * unsafe.Sizeof(zero)
+}
+
+// A session keeps its buffers between drains, up to maxScratch bytes
+// each, while lines keep coming; once they stop for a recordInterval,
+// up to quietScratch bytes.
+const (
+	maxScratch   = 2 * sizeToMax * hiddenSize
+	quietScratch = 256 << 10
+)
+
+// putSpare keeps a drained buffer for the next drain and sets the size.
+func (q *outQueue) putSpare(buf []byte, chunks []outChunk, size int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.size = size
+	q.spare, q.spareC = keepScratch(buf), keepScratch(chunks)
+}
+
+// trimLocked lets go of buffers a flood made; s.mu is held.
+func (s *Session) trimLocked() {
+	q := &s.q
+	q.refs, q.lines, q.blk, q.ends = trimScratch(q.refs), trimScratch(q.lines), trimScratch(q.blk), trimScratch(q.ends)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.spare, q.spareC = trimScratch(q.spare), trimScratch(q.spareC)
+}
