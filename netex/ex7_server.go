@@ -1,9 +1,8 @@
 package netex
 
 import (
+	"bytes"
 	"errors"
-
-	"github.com/ionetsh/ionetsh/netex/iolib"
 )
 
 // ex7MaxBytes is ex7's high-water mark: once this many bytes are queued
@@ -36,9 +35,6 @@ type ex7Buffer struct {
 	eofSeen         bool
 	// What ex7 prints before each line it reads and writes.
 	readPrefix, wrotePrefix string
-	// diag collects the lines printed for a run of lines read or sent,
-	// so that they are printed in one piece.
-	diag []byte
 }
 
 // newEx7Buffer makes a client's io-buffer and returns its read handler,
@@ -90,7 +86,9 @@ func (b *ex7Buffer) readLines() error {
 		if err != nil {
 			return err
 		}
-		b.c.srv.t.printLineTail(line, b.readPrefix)
+		b.c.srv.t.out.appendLines(func(diag []byte) []byte {
+			return append(append(append(diag, b.readPrefix...), line...), '\n')
+		})
 		b.push(line)
 		return nil
 	}
@@ -101,19 +99,23 @@ func (b *ex7Buffer) readLines() error {
 // takeLines queues and prints lines from lines until the mark is reached
 // and returns how many bytes of lines it took.
 func (b *ex7Buffer) takeLines(lines []byte) int {
-	diag := b.diag[:0]
 	took := 0
-	for b.queued() < ex7MaxBytes {
-		line, n := iolib.NextLine(lines[took:])
-		if n == 0 {
-			break
+	b.c.srv.t.out.appendLines(func(diag []byte) []byte {
+		for b.queued() < ex7MaxBytes {
+			n := bytes.IndexByte(lines[took:], '\n')
+			if n < 0 {
+				break
+			}
+			line := lines[took : took+n]
+			took += n + 1
+			if n > 0 && line[n-1] == '\r' {
+				line = line[:n-1]
+			}
+			diag = append(append(append(diag, b.readPrefix...), line...), '\n')
+			b.push(line)
 		}
-		took += n
-		diag = append(append(append(diag, b.readPrefix...), line...), '\n')
-		b.push(line)
-	}
-	b.c.srv.t.out.Write(diag)
-	b.diag = diag[:0]
+		return diag
+	})
 	return took
 }
 
@@ -205,25 +207,25 @@ func (b *ex7Buffer) push(line []byte) {
 
 // popSent pops and prints the queued lines that have gone whole.
 func (b *ex7Buffer) popSent() {
-	diag := b.diag[:0]
-	defer func() {
-		b.c.sock.ReportAppBuf(b.queued())
-		b.c.srv.t.out.Write(diag)
-		b.diag = diag[:0]
-	}()
-	for b.head < len(b.lens) {
-		start := b.acked
-		end := start + b.lens[b.head] + len("\r\n")
-		if end > b.sent {
-			return
+	b.c.srv.t.out.appendLines(func(diag []byte) []byte {
+		for b.head < len(b.lens) {
+			start := b.acked
+			end := start + b.lens[b.head] + len("\r\n")
+			if end > b.sent {
+				return diag
+			}
+			b.head, b.acked = b.head+1, end
+			diag = append(append(append(diag, b.wrotePrefix...), b.out[start:end-len("\r\n")]...), '\n')
 		}
-		b.head, b.acked = b.head+1, end
-		diag = append(append(append(diag, b.wrotePrefix...), b.out[start:end-len("\r\n")]...), '\n')
+		return diag
+	})
+	if b.head == len(b.lens) {
+		b.out, b.lens, b.head, b.acked, b.sent = b.out[:0], b.lens[:0], 0, 0, 0
+		if cap(b.out) > 64<<10 {
+			b.out = nil // a huge line's room is not kept for good
+		}
 	}
-	b.out, b.lens, b.head, b.acked, b.sent = b.out[:0], b.lens[:0], 0, 0, 0
-	if cap(b.out) > 64<<10 {
-		b.out = nil // a huge line's room is not kept for good
-	}
+	b.c.sock.ReportAppBuf(b.queued())
 }
 
 // keepUnsentLine leaves the rest of the line a failed send was writing

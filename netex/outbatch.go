@@ -56,18 +56,26 @@ func newOutBatch(w io.Writer) *outBatch {
 // add appends whole lines to the batch. After close it writes them at
 // once, outside the lock.
 func (b *outBatch) add(p []byte) {
+	if !b.appendLines(func(buf []byte) []byte { return append(buf, p...) }) {
+		b.w.Write(p)
+	}
+}
+
+// appendLines lets fill append whole lines to the batch in place, under
+// its lock, and reports whether it did: after close it does not, and the
+// caller writes them itself.
+func (b *outBatch) appendLines(fill func(buf []byte) []byte) bool {
 	b.mu.Lock()
 	for len(b.buf) >= batchMax && !b.closing {
 		b.room.Wait()
 	}
 	if b.closing {
 		b.mu.Unlock()
-		b.w.Write(p)
-		return
+		return false
 	}
 	before := len(b.buf)
-	b.buf = append(b.buf, p...)
-	b.added += int64(len(p))
+	b.buf = fill(b.buf)
+	b.added += int64(len(b.buf) - before)
 	// Signal only the crossings: the writer, once woken, takes all.
 	wasEmpty := before == 0
 	full := before < batchSize && len(b.buf) >= batchSize
@@ -78,6 +86,7 @@ func (b *outBatch) add(p []byte) {
 	if full {
 		signal(b.full)
 	}
+	return true
 }
 
 // signal sends on a channel of capacity 1 unless a send is pending.

@@ -210,6 +210,13 @@ type ThreadWriter interface {
 	WriteThread(seq int, p []byte)
 }
 
+// appendLines lets fill append whole lines straight to the Run's batch,
+// and reports whether it did: only a Run printing to a file has one, and
+// only until it ends.
+func (r *Run) appendLines(fill func(buf []byte) []byte) bool {
+	return r.batch != nil && r.batch.appendLines(fill)
+}
+
 // emit sends whole lines to the caller's writer. A file gets them
 // through the Run's batch (see outBatch); a ThreadWriter by WriteThread,
 // which does its own locking; any other writer one Write at a time, at

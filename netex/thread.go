@@ -108,7 +108,7 @@ func (e *Env) start(name string, parent context.Context, body func(t *Thread)) *
 	t := &Thread{Env: e, name: strings.ToUpper(name), id: e.nextID(), cancel: cancel, done: make(chan struct{})}
 	t.unwait = func() { t.wait.Store(nil) }
 	t.Ctx = iolib.WithWaiter(ctx, (*threadWaiter)(t))
-	t.out = &lineWriter{emit: func(p []byte) { e.run.emit(t.seq, p) }}
+	t.out = &lineWriter{emit: func(p []byte) { e.run.emit(t.seq, p) }, direct: e.run.appendLines}
 	t.Out = t.out
 	e.addThread(t)
 	go func() {
@@ -142,7 +142,10 @@ type lineWriter struct {
 	mu   sync.Mutex
 	buf  []byte
 	emit func([]byte)
-	held atomic.Bool // whole lines are kept back too (hold)
+	// direct, when not nil, appends whole lines in place past the
+	// writer, as appendLines says; false means it could not.
+	direct func(fill func([]byte) []byte) bool
+	held   atomic.Bool // whole lines are kept back too (hold)
 }
 
 // heldMax is how many bytes of whole lines a held lineWriter keeps back
@@ -155,6 +158,21 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 	w.buf = append(w.buf, p...)
 	w.emitLines()
 	return len(p), nil
+}
+
+// appendLines lets fill append whole lines to what the writer holds,
+// under its lock, and emits them as Write would: a thread that prints a
+// run of lines builds them in place. With nothing held, they go straight
+// to the Run's batch if it has one (direct), since lines whole and in
+// order are all that hold promises. fill must not print.
+func (w *lineWriter) appendLines(fill func(buf []byte) []byte) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.buf) == 0 && w.direct != nil && w.direct(fill) {
+		return
+	}
+	w.buf = fill(w.buf)
+	w.emitLines()
 }
 
 // writeLine writes the parts and a newline, with num in decimal before

@@ -75,17 +75,6 @@ func (s *Socket) Consume(n int) {
 	s.extra.pending.Add(-int64(n))
 }
 
-// NextLine splits the first line off lines (as BufferedLines returns
-// them), stripping its LF or CRLF, and returns it with the length it had
-// on the wire. With no LF in lines it returns n = 0.
-func NextLine(lines []byte) (line []byte, n int) {
-	i := bytes.IndexByte(lines, '\n')
-	if i < 0 {
-		return nil, 0
-	}
-	return trimEOL(lines[:i+1]), i + 1
-}
-
 // bufferedLine returns the next line, LF included, when the read buffer
 // already holds all of it and the heap budget has room for it, without
 // consuming it: reading it then cannot block or fail.
