@@ -210,11 +210,25 @@ type ThreadWriter interface {
 	WriteThread(seq int, p []byte)
 }
 
-// appendLines lets fill append whole lines straight to the Run's batch,
-// and reports whether it did: only a Run printing to a file has one, and
-// only until it ends.
-func (r *Run) appendLines(fill func(buf []byte) []byte) bool {
-	return r.batch != nil && r.batch.appendLines(fill)
+// ThreadAppender is implemented by a ThreadWriter that lets a thread
+// append whole lines to it in place, under its lock: fill appends them.
+// It returns false, without calling fill, when it cannot take them; the
+// lines then go to WriteThread.
+type ThreadAppender interface {
+	AppendThread(seq int, fill func(buf []byte) []byte) bool
+}
+
+// appendLines lets fill append whole lines printed by thread seq straight
+// to the Run's batch (a Run printing to a file) or to its ThreadAppender,
+// and reports whether it did.
+func (r *Run) appendLines(seq int, fill func(buf []byte) []byte) bool {
+	if r.batch != nil {
+		return r.batch.appendLines(fill)
+	}
+	if ta, ok := r.out.(ThreadAppender); ok {
+		return ta.AppendThread(seq, fill)
+	}
+	return false
 }
 
 // emit sends whole lines to the caller's writer. A file gets them

@@ -108,7 +108,8 @@ func (e *Env) start(name string, parent context.Context, body func(t *Thread)) *
 	t := &Thread{Env: e, name: strings.ToUpper(name), id: e.nextID(), cancel: cancel, done: make(chan struct{})}
 	t.unwait = func() { t.wait.Store(nil) }
 	t.Ctx = iolib.WithWaiter(ctx, (*threadWaiter)(t))
-	t.out = &lineWriter{emit: func(p []byte) { e.run.emit(t.seq, p) }, direct: e.run.appendLines}
+	t.out = &lineWriter{emit: func(p []byte) { e.run.emit(t.seq, p) },
+		direct: func(fill func([]byte) []byte) bool { return e.run.appendLines(t.seq, fill) }}
 	t.Out = t.out
 	e.addThread(t)
 	go func() {
@@ -143,7 +144,7 @@ type lineWriter struct {
 	buf  []byte
 	emit func([]byte)
 	// direct, when not nil, appends whole lines in place past the
-	// writer, as appendLines says; false means it could not.
+	// writer (Run.appendLines); false means it could not.
 	direct func(fill func([]byte) []byte) bool
 	held   atomic.Bool // whole lines are kept back too (hold)
 }
@@ -163,8 +164,9 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 // appendLines lets fill append whole lines to what the writer holds,
 // under its lock, and emits them as Write would: a thread that prints a
 // run of lines builds them in place. With nothing held, they go straight
-// to the Run's batch if it has one (direct), since lines whole and in
-// order are all that hold promises. fill must not print.
+// to the Run's batch or its ThreadAppender when it has one (direct),
+// since lines whole and in order are all that hold promises. fill must
+// not print.
 func (w *lineWriter) appendLines(fill func(buf []byte) []byte) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -87,16 +87,36 @@ func (s *Session) Write(p []byte) (int, error) {
 // and queues them to be recorded. It is safe for concurrent use; the
 // lines of each call are recorded together, in the order of the calls.
 func (s *Session) WriteThread(seq int, p []byte) {
+	if !s.queue(seq, func(buf []byte) []byte { return append(buf, p...) }, true) {
+		s.record(seq, splitLines(p), false)
+	}
+}
+
+// AppendThread is WriteThread for a thread that builds its lines in
+// place: fill appends them to the queue, under its lock, and appending
+// nothing prints nothing. Once the session's end is recorded it does not
+// call fill and returns false.
+func (s *Session) AppendThread(seq int, fill func(buf []byte) []byte) bool {
+	return s.queue(seq, fill, false)
+}
+
+// queue appends what fill appends to the queue as one chunk of thread
+// seq's; an empty chunk only if empty says so (an empty write is an
+// empty line). It returns false once the session's end is recorded.
+func (s *Session) queue(seq int, fill func(buf []byte) []byte, empty bool) bool {
 	now := time.Now()
 	q := &s.q
 	q.mu.Lock()
 	if q.closed {
 		q.mu.Unlock()
-		s.record(seq, splitLines(p), false)
-		return
+		return false
 	}
 	before := len(q.buf)
-	q.buf = append(q.buf, p...)
+	q.buf = fill(q.buf)
+	if len(q.buf) == before && !empty {
+		q.mu.Unlock()
+		return true
+	}
 	q.chunks = append(q.chunks, outChunk{seq: seq, end: len(q.buf), at: now})
 	after, size := len(q.buf), q.size
 	q.mu.Unlock()
@@ -109,6 +129,7 @@ func (s *Session) WriteThread(seq int, p []byte) {
 	if after >= sizeToMax*size {
 		s.drain()
 	}
+	return true
 }
 
 // nudge sends on a channel of capacity 1 unless a send is pending.
