@@ -1,6 +1,7 @@
 package netex
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/ionetsh/ionetsh/internal/benchload"
@@ -21,7 +22,11 @@ import (
 //
 //	go test -run '^$' -bench VsBaseline -benchtime 2s -count 3 ./netex
 func BenchmarkVsBaseline(b *testing.B) {
-	benchload.VsBaseline(b, func(b *testing.B, server string) string {
+	cases := append(slices.Clone(benchload.Goals), benchload.Case{Mode: "echo", Server: "floor"}, benchload.Case{Mode: "batch", Server: "floor"})
+	benchload.Pairs(b, cases, func(b *testing.B, server string) string {
+		if opts, ok := floors[server]; ok {
+			return startFloorEcho(b, benchload.Backlog, opts)
+		}
 		_, addr := benchRun(b, server, benchload.Backlog)
 		return addr
 	}, childArgs...)
