@@ -13,43 +13,14 @@ import (
 )
 
 // The floor is ex7's and ex8's design stripped of everything but its
-// system calls: one thread, epoll, reads of at most 4096 bytes (IOLib's
-// buffer) each sent on before the next read, so no send is over 4096
-// bytes (ex7's high-water mark); no line parsing, no handlers and no
-// diagnostics. What it reaches against the baseline bounds what any
-// single-threaded epoll server reaches on this machine.
-
-// floorOpts are the ways the floor can wait and serve.
-type floorOpts struct {
-	netpoll bool          // park through Go's poller, as iomux does; else block in epoll_wait on a locked thread
-	spin    time.Duration // poll epoll without blocking for this long before waiting
-	reread  bool          // read again after a full send, before going back to epoll
-}
-
-// floors are the floor's variants by server name.
-var floors = map[string]floorOpts{
-	"floor":               {reread: true},
-	"floor-netpoll":       {netpoll: true, reread: true},
-	"floor-spin10us":      {spin: 10 * time.Microsecond, reread: true},
-	"floor-spin50us":      {spin: 50 * time.Microsecond, reread: true},
-	"floor-noreread":      {},
-	"floor-netpoll-spin":  {netpoll: true, spin: 50 * time.Microsecond, reread: true},
-	"floor-spin-noreread": {spin: 50 * time.Microsecond},
-}
-
-// BenchmarkFloorVariants pairs each way the floor can wait (floors) with
-// the baseline under the echo load, as BenchmarkVsBaseline does.
-//
-//	go test -run '^$' -bench 'FloorVariants' -benchtime 2s -count 3 ./netex
-func BenchmarkFloorVariants(b *testing.B) {
-	var cases []benchload.Case
-	for _, name := range []string{"floor", "floor-netpoll", "floor-spin10us", "floor-spin50us", "floor-noreread", "floor-netpoll-spin", "floor-spin-noreread"} {
-		cases = append(cases, benchload.Case{Mode: "echo", Server: name})
-	}
-	benchload.Pairs(b, cases, func(b *testing.B, server string) string {
-		return startFloorEcho(b, benchload.Backlog, floors[server])
-	}, childArgs...)
-}
+// system calls: one thread, level-triggered epoll, reads of at most 4096
+// bytes (IOLib's buffer) each sent on before the next read, so no send
+// is over 4096 bytes (ex7's high-water mark); once a read that did not
+// fill the buffer is sent, back to epoll, as ex8 does; no line parsing,
+// no handlers and no diagnostics. Its row of BenchmarkVsBaseline bounds
+// what a single-threaded epoll server reaches on this machine. It waits
+// as floorOpts say (bench_floor_variants_test.go); the zero value blocks
+// in epoll_wait on a locked thread.
 
 // floorConn is a connection of the floor server: buf[off:n] waits to be
 // sent; mask is what epoll watches for it.
@@ -72,8 +43,14 @@ type floorServer struct {
 // it and closes every descriptor.
 func startFloorEcho(b *testing.B, backlog int, opts floorOpts) string {
 	lfd, addr := benchload.ListenFD(b, backlog)
+	b.Cleanup(func() { unix.Close(lfd) })
 	if err := unix.SetNonblock(lfd, true); err != nil {
 		b.Fatal(err)
+	}
+	if opts.busy > 0 { // accepted sockets inherit it
+		if err := unix.SetsockoptInt(lfd, unix.SOL_SOCKET, unix.SO_BUSY_POLL, opts.busy); err != nil {
+			b.Skipf("SO_BUSY_POLL: %v", err)
+		}
 	}
 	ep, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
@@ -97,21 +74,30 @@ func startFloorEcho(b *testing.B, backlog int, opts floorOpts) string {
 		}
 	}
 	var wg sync.WaitGroup
-	wg.Go(s.loop)
+	ready := make(chan error, 1)
+	wg.Go(func() { s.loop(ready) })
 	b.Cleanup(func() {
 		unix.Write(stop, []byte{1, 0, 0, 0, 0, 0, 0, 0})
 		wg.Wait()
-		unix.Close(lfd)
 		unix.Close(stop)
 		closeEp()
 	})
+	if err := <-ready; err != nil {
+		b.Skip(err)
+	}
 	return addr
 }
 
-// loop is the floor server's event loop.
-func (s *floorServer) loop() {
+// loop is the floor server's event loop. It sends on ready whether the
+// thread took opts; if not, the loop ends.
+func (s *floorServer) loop(ready chan<- error) {
 	if !s.opts.netpoll {
 		runtime.LockOSThread()
+	}
+	err := s.opts.setThread()
+	ready <- err
+	if err != nil {
+		return
 	}
 	defer func() {
 		for fd := range s.conns {

@@ -1,0 +1,83 @@
+package netex
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/ionetsh/ionetsh/internal/benchload"
+	"golang.org/x/sys/unix"
+)
+
+// floorOpts are the ways the floor can wait and serve.
+type floorOpts struct {
+	netpoll bool          // park through Go's poller, as iomux does; else block in epoll_wait on a locked thread
+	spin    time.Duration // poll epoll without blocking for this long before waiting
+	reread  bool          // read again after a send, before going back to epoll
+	busy    int           // SO_BUSY_POLL µs on each connection (needs CAP_NET_ADMIN)
+	slice   time.Duration // the locked thread's scheduler slice (sched_setattr), if not 0
+	nice    int           // the locked thread's nice value (below 0 needs CAP_SYS_NICE)
+}
+
+// floorVariant is a way the floor can wait, named.
+type floorVariant struct {
+	name string
+	opts floorOpts
+}
+
+// floorVariants are BenchmarkFloorVariants' rows, in its order; the
+// first is the floor of BenchmarkVsBaseline.
+var floorVariants = []floorVariant{
+	{"floor", floorOpts{}},
+	{"floor-reread", floorOpts{reread: true}},
+	{"floor-netpoll", floorOpts{netpoll: true}},
+	{"floor-spin10us", floorOpts{spin: 10 * time.Microsecond}},
+	{"floor-spin50us", floorOpts{spin: 50 * time.Microsecond}},
+	{"floor-netpoll-spin50us", floorOpts{netpoll: true, spin: 50 * time.Microsecond}},
+	{"floor-slice100us", floorOpts{slice: 100 * time.Microsecond}},
+	{"floor-slice1ms", floorOpts{slice: time.Millisecond}},
+	{"floor-slice3ms", floorOpts{slice: 3 * time.Millisecond}},
+	{"floor-busypoll", floorOpts{busy: 50}},
+	{"floor-nice-10", floorOpts{nice: -10}},
+}
+
+// floorNamed returns the options of the floor variant of that name.
+func floorNamed(name string) (floorOpts, bool) {
+	for _, v := range floorVariants {
+		if v.name == name {
+			return v.opts, true
+		}
+	}
+	return floorOpts{}, false
+}
+
+// BenchmarkFloorVariants pairs each way the floor can wait (floors) with
+// the baseline under the echo load, as BenchmarkVsBaseline does.
+//
+//	go test -run '^$' -bench 'FloorVariants' -benchtime 2s -count 3 ./netex
+func BenchmarkFloorVariants(b *testing.B) {
+	var cases []benchload.Case
+	for _, v := range floorVariants {
+		cases = append(cases, benchload.Case{Mode: "echo", Server: v.name})
+	}
+	benchload.Pairs(b, cases, func(b *testing.B, server string) string {
+		opts, _ := floorNamed(server)
+		return startFloorEcho(b, benchload.Backlog, opts)
+	}, childArgs...)
+}
+
+// setThread gives the calling thread the opts' slice and nice value.
+func (o floorOpts) setThread() error {
+	if o.nice != 0 {
+		if err := unix.Setpriority(unix.PRIO_PROCESS, 0, o.nice); err != nil {
+			return fmt.Errorf("nice %d: %w", o.nice, err)
+		}
+	}
+	if o.slice > 0 {
+		attr := unix.SchedAttr{Policy: unix.SCHED_NORMAL, Runtime: uint64(o.slice)}
+		if err := unix.SchedSetAttr(0, &attr, 0); err != nil {
+			return fmt.Errorf("slice %v: %w", o.slice, err)
+		}
+	}
+	return nil
+}
