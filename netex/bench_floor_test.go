@@ -89,12 +89,15 @@ func startFloorEcho(b *testing.B, backlog int, opts floorOpts) string {
 }
 
 // loop is the floor server's event loop. It sends on ready whether the
-// thread took opts; if not, the loop ends.
+// thread took opts; if not, the loop ends. Unless it parks in Go's
+// poller, it keeps its thread locked and never unlocks it, so the thread
+// ends with the loop, and its nice value and slice with it.
 func (s *floorServer) loop(ready chan<- error) {
+	var err error
 	if !s.opts.netpoll {
 		runtime.LockOSThread()
+		err = s.opts.setThread()
 	}
-	err := s.opts.setThread()
 	ready <- err
 	if err != nil {
 		return

@@ -14,7 +14,7 @@ type floorOpts struct {
 	netpoll bool          // park through Go's poller, as iomux does; else block in epoll_wait on a locked thread
 	spin    time.Duration // poll epoll without blocking for this long before waiting
 	reread  bool          // read again after a send, before going back to epoll
-	busy    int           // SO_BUSY_POLL µs on each connection (needs CAP_NET_ADMIN)
+	busy    int           // SO_BUSY_POLL µs on each connection; a kernel that asks CAP_NET_ADMIN for it skips the row
 	slice   time.Duration // the locked thread's scheduler slice (sched_setattr), if not 0
 	nice    int           // the locked thread's nice value (below 0 needs CAP_SYS_NICE)
 }
@@ -51,8 +51,11 @@ func floorNamed(name string) (floorOpts, bool) {
 	return floorOpts{}, false
 }
 
-// BenchmarkFloorVariants pairs each way the floor can wait (floors) with
-// the baseline under the echo load, as BenchmarkVsBaseline does.
+// BenchmarkFloorVariants pairs each way the floor can wait or be
+// scheduled (floorVariants) with the baseline under the echo load, as
+// BenchmarkVsBaseline does: what one thread can reach, and what holds it
+// back (README, "The single-thread floor"). A variant whose setting the
+// process may not make (nice -10 without CAP_SYS_NICE) is skipped.
 //
 //	go test -run '^$' -bench 'FloorVariants' -benchtime 2s -count 3 ./netex
 func BenchmarkFloorVariants(b *testing.B) {
