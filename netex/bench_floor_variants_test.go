@@ -17,6 +17,7 @@ type floorOpts struct {
 	busy    int           // SO_BUSY_POLL µs on each connection; a kernel that asks CAP_NET_ADMIN for it skips the row
 	slice   time.Duration // the locked thread's scheduler slice (sched_setattr), if not 0
 	nice    int           // the locked thread's nice value (below 0 needs CAP_SYS_NICE)
+	pin     bool          // pin the locked thread to the first CPU it may run on
 }
 
 // floorVariant is a way the floor can wait, named.
@@ -39,6 +40,7 @@ var floorVariants = []floorVariant{
 	{"floor-slice3ms", floorOpts{slice: 3 * time.Millisecond}},
 	{"floor-busypoll", floorOpts{busy: 50}},
 	{"floor-nice-10", floorOpts{nice: -10}},
+	{"floor-pin", floorOpts{pin: true}},
 }
 
 // floorNamed returns the options of the floor variant of that name.
@@ -74,6 +76,21 @@ func (o floorOpts) setThread() error {
 	if o.nice != 0 {
 		if err := unix.Setpriority(unix.PRIO_PROCESS, 0, o.nice); err != nil {
 			return fmt.Errorf("nice %d: %w", o.nice, err)
+		}
+	}
+	if o.pin {
+		var set unix.CPUSet
+		if err := unix.SchedGetaffinity(0, &set); err != nil {
+			return err
+		}
+		cpu := 0
+		for cpu < 1024 && !set.IsSet(cpu) {
+			cpu++
+		}
+		set.Zero()
+		set.Set(cpu)
+		if err := unix.SchedSetaffinity(0, &set); err != nil {
+			return fmt.Errorf("pin to CPU %d: %w", cpu, err)
 		}
 	}
 	if o.slice > 0 {
