@@ -11,8 +11,9 @@
 // can take the next slice (a batch's connections are spent by its
 // half-close, so it dials new ones first).
 //
-// VsBaseline interleaves such slices between a baseline and a subject server,
-// both running at once in the parent (base, subject, subject, base, then
-// the reverse, and so on), and reports their ratios. GoEcho is
-// the baseline: a plain goroutine-per-connection Go echo server.
+// Pairs (and VsBaseline, Pairs of issue 9's Goals) interleaves such
+// slices between a baseline and a subject server, both running at once
+// in the parent (base, subject, subject, base, then the reverse, and so
+// on), and reports their ratios. GoEcho is the baseline: a plain
+// goroutine-per-connection Go echo server.
 package benchload

@@ -12,12 +12,12 @@ import (
 // connections are made outside the measured slices in any case.
 const Backlog = 128
 
-// benchCase is one row of issue 9's Goals table: a server (an
-// example's name) under a workload (echo or batch).
-type benchCase struct{ mode, server string }
+// Case is a row of a paired benchmark: a server (an example's name, or
+// another name the start func knows) under a workload (echo or batch).
+type Case struct{ Mode, Server string }
 
-// cases are the Goals table's rows, in its order.
-var cases = []benchCase{
+// Goals are the rows of issue 9's Goals table, in its order.
+var Goals = []Case{
 	{"echo", "ex5-server"}, {"echo", "ex7-server"}, {"echo", "ex8-server"},
 	{"batch", "ex7-server"}, {"batch", "ex8-server"},
 }
@@ -25,9 +25,15 @@ var cases = []benchCase{
 // VsBaseline measures every row of issue 9's Goals table against the
 // baseline in one run, as sub-benchmarks named MODE/SERVER: echo/ex5-server,
 // echo/ex7-server, echo/ex8-server, batch/ex7-server and batch/ex8-server.
-// For each it starts the baseline (GoEcho) and, with start, the subject,
-// both in this process and listening with Backlog, and a load child
-// (Start, with args) connected to both.
+// It is Pairs of Goals.
+func VsBaseline(b *testing.B, start func(b *testing.B, server string) (addr string), args ...string) {
+	Pairs(b, Goals, start, args...)
+}
+
+// Pairs measures each case against the baseline, as a sub-benchmark
+// named MODE/SERVER. For each it starts the baseline (GoEcho) and, with
+// start, the subject, both in this process and listening with Backlog,
+// and a load child (Start, with args) connected to both.
 //
 // The work comes in slices, and a slice is on one server: echo is 50
 // clients of 32-byte ping-pong round trips, 5,000 round trips a slice
@@ -44,10 +50,10 @@ var cases = []benchCase{
 // second over the baseline's); and over all slices each server's CPU µs,
 // allocations and rate per operation (the subject's plain, the
 // baseline's prefixed base-). ns/op is the time of a round.
-func VsBaseline(b *testing.B, start func(b *testing.B, server string) (addr string), args ...string) {
+func Pairs(b *testing.B, cases []Case, start func(b *testing.B, server string) (addr string), args ...string) {
 	for _, c := range cases {
-		b.Run(c.mode+"/"+c.server, func(b *testing.B) {
-			pair(b, c, GoEcho(b, Backlog), start(b, c.server), args...)
+		b.Run(c.Mode+"/"+c.Server, func(b *testing.B) {
+			pair(b, c, GoEcho(b, Backlog), start(b, c.Server), args...)
 		})
 	}
 }
@@ -72,9 +78,9 @@ var orders = [2][]int{{0, 1, 1, 0}, {1, 0, 0, 1}}
 
 // pair measures the subject at its address against the baseline at
 // base, under c's workload, as VsBaseline says.
-func pair(b *testing.B, c benchCase, base, subject string, args ...string) {
-	w := workloads[c.mode]
-	child := Start(b, Task{Mode: c.mode, Clients: w.clients, Addrs: []string{base, subject}}, args...)
+func pair(b *testing.B, c Case, base, subject string, args ...string) {
+	w := workloads[c.Mode]
+	child := Start(b, Task{Mode: c.Mode, Clients: w.clients, Addrs: []string{base, subject}}, args...)
 	warm := min(w.slice, w.clients*100)
 	child.Slice(b, 0, warm)
 	child.Slice(b, 1, warm)
