@@ -9,6 +9,12 @@ import (
 // for a client, the server stops reading from it.
 const ex7MaxBytes = 4096
 
+// ex7ReadBytes is how much ex7 reads from a client per system call, as
+// ex8's buffer: its one thread reads every client's lines, and takes all
+// that a read brought at once, so a larger read costs it less per line.
+// The lines it queues still stop at ex7MaxBytes.
+const ex7ReadBytes = 16384
+
 // runEx7Server is ex7-server.lisp: a single-threaded multiplexed echo
 // server whose per-client io-buffer (ex7-buffer.lisp) has separate read
 // and write handlers sharing a queue of lines. Its reads are still
@@ -43,6 +49,7 @@ type ex7Buffer struct {
 func newEx7Buffer(c *muxClient) (Handler, Handler) {
 	b := &ex7Buffer{c: c, readRegistered: true,
 		readPrefix: "Read from " + c.who + ": ", wrotePrefix: "Wrote to " + c.who + ": "}
+	c.sock.SetReadBufferSize(ex7ReadBytes)
 	return b.readALine, nil
 }
 

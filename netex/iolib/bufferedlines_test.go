@@ -1,6 +1,7 @@
 package iolib
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -60,6 +61,28 @@ func TestBufferedLinesHonoursContext(t *testing.T) {
 		}
 		if _, err := s.ReadLineBytes(ctx); !errors.Is(err, Interrupted) {
 			t.Errorf("ReadLineBytes after cancel: %v, want INTERRUPTED", err)
+		}
+		return nil
+	})
+}
+
+// TestSetReadBufferSize reads more per system call: after a 9,900-byte
+// write (one segment on loopback), the first line's read leaves the rest
+// in the buffer, where IOLib's 4096-byte buffer holds at most 4096.
+func TestSetReadBufferSize(t *testing.T) {
+	pairTest(t, false, func(th *Thread, s *Socket, peer net.Conn) error {
+		s.SetReadBufferSize(16384)
+		if _, err := peer.Write(bytes.Repeat([]byte("0123456789012345678901234567890\r\n"), 300)); err != nil {
+			return err
+		}
+		if _, err := s.ReadLine(th.Ctx); err != nil {
+			return err
+		}
+		if n := s.Buffered(); n != 299*33 {
+			t.Errorf("buffered %d bytes after the first line, want %d", n, 299*33)
+		}
+		if lines := s.BufferedLines(th.Ctx); len(lines) != 299*33 {
+			t.Errorf("BufferedLines holds %d bytes, want %d", len(lines), 299*33)
 		}
 		return nil
 	})

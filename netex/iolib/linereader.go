@@ -51,6 +51,16 @@ func (s *Socket) ReadLineBytes(ctx context.Context) ([]byte, error) {
 	return trimEOL(b), nil
 }
 
+// SetReadBufferSize gives the socket a line reader that reads up to n
+// bytes per system call instead of IOLib's 4096, for a socket whose
+// lines are taken many at a time (BufferedLines). It does nothing once
+// the reader holds bytes, so call it before the first read.
+func (s *Socket) SetReadBufferSize(n int) {
+	if s.r.Buffered() == 0 && s.r.Size() != n {
+		s.r = bufio.NewReaderSize(sockReader{s}, n)
+	}
+}
+
 // BufferedLines returns the whole lines the read buffer holds, each with
 // its LF, without consuming them: the buffered bytes up to the last LF,
 // or nil when they hold no whole line (then only ReadLineBytes can wait
