@@ -1,6 +1,10 @@
 package iolib
 
-import "golang.org/x/sys/unix"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
 
 // The socket's system calls run inside syscall.RawConn's Read and Write,
 // which take a function. A closure made per call would allocate its
@@ -57,7 +61,7 @@ func (o *writeOp) do(fd uintptr) bool {
 		flags |= unix.MSG_DONTWAIT
 	}
 	for o.n < len(o.p) || !o.wait && o.n == 0 && len(o.p) == 0 {
-		n, err := unix.SendmsgN(int(fd), o.p[o.n:], nil, nil, flags)
+		n, err := send(int(fd), o.p[o.n:], flags)
 		if err == unix.EINTR {
 			continue
 		}
@@ -109,4 +113,19 @@ func (s *Socket) TrySend(p []byte) (int, error) {
 		return 0, condErr(serr, s.fd)
 	}
 	return n, nil
+}
+
+// send is send(2): sendto without an address, the cheapest way to pass
+// flags (MSG_NOSIGNAL) with a send; x/sys's Sendto does not return the
+// count, and sendmsg costs a message header and an iovec more.
+func send(fd int, p []byte, flags int) (int, error) {
+	var ptr unsafe.Pointer
+	if len(p) > 0 {
+		ptr = unsafe.Pointer(&p[0])
+	}
+	n, _, errno := unix.Syscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags), 0, 0)
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(n), nil
 }
