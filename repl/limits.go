@@ -47,6 +47,7 @@ func (sh *Shell) setKeep(key, val string) (bool, error) {
 	}
 	sh.keep = k
 	for _, s := range sh.list() {
+		s.drain() // lines printed before are recorded under the bounds then
 		s.log.SetLimits(k.lines, k.bytes)
 	}
 	return true, nil

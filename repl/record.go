@@ -28,6 +28,9 @@ import (
 
 const (
 	recordInterval = 10 * time.Millisecond
+	// trimAfter is how long a session's lines must stop before it lets
+	// go of the buffers a flood made.
+	trimAfter = time.Second
 	// shownSize is how much may wait before the queue is recorded
 	// sooner than recordInterval, while the lines are shown (live and
 	// unmuted): each drain's lines are all made and queued to print.
@@ -52,6 +55,15 @@ type outQueue struct {
 	spareC []outChunk
 	closed bool // the session's end is recorded: record at once
 	size   int  // shownSize or hiddenSize, as the last drain found
+
+	// A hidden drain whose lines alone reach the transcript's line bound
+	// leaves them unmade, in pend (see drainLazy); the next such drain
+	// drops them, counted in pendSkip, and every other drain makes them
+	// first. These are used under the session's lock.
+	pend      []byte
+	pendC     []outChunk
+	pendLines int64
+	pendSkip  int64
 
 	// Scratch space of drainLocked, used under the session's lock.
 	refs  []lineRef
@@ -127,7 +139,7 @@ func (s *Session) queue(seq int, fill func(buf []byte) []byte, empty bool) bool 
 		nudge(q.full)
 	}
 	if after >= sizeToMax*size {
-		s.drain()
+		s.drainLazy()
 	}
 	return true
 }
@@ -154,24 +166,35 @@ func splitLines(p []byte) []string {
 }
 
 // recordUntil records the queue as lines arrive until done is closed.
+// Once lines stop for a recordInterval it makes the lines a flood left
+// unmade; after trimAfter of quiet it lets go of the buffers a flood
+// made, so a server that pauses between bursts keeps them.
 func (s *Session) recordUntil(done <-chan struct{}) {
 	t := time.NewTimer(recordInterval)
 	t.Stop()
 	defer t.Stop()
+	idle := time.NewTimer(trimAfter)
+	idle.Stop()
+	defer idle.Stop()
 	for {
 		select {
 		case <-s.q.wake:
+		case <-idle.C:
+			s.mu.Lock()
+			s.trimLocked()
+			s.mu.Unlock()
+			continue
 		case <-done:
 			return
 		}
-		s.drain()
+		idle.Stop()
+		s.drainLazy()
 		t.Reset(recordInterval)
 		select {
 		case <-t.C:
 			if len(s.q.wake) == 0 { // nothing came meanwhile
-				s.mu.Lock()
-				s.trimLocked()
-				s.mu.Unlock()
+				s.drain()
+				idle.Reset(trimAfter)
 			}
 		case <-s.q.full:
 		case <-done:
@@ -191,21 +214,72 @@ func (s *Session) drain() {
 // keeps drains in order. Lines are made as strings in blocks (see
 // textBlock), and, unless they are shown, only those the transcript's
 // bounds can keep: a flood's older lines are counted, not made.
-func (s *Session) drainLocked() {
+func (s *Session) drainLocked() { s.drainMode(false) }
+
+// drainLazy is drain for the recorder: while the lines are hidden, a
+// drain whose lines alone reach the transcript's line bound would push
+// out every line recorded before it, so it only counts its lines and
+// keeps their bytes (pend). The next such drain drops them, counted, as
+// the transcript would have; any other drain makes them first. So a
+// muted flood makes lines only when someone looks, or when it stops.
+func (s *Session) drainLazy() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.drainMode(true)
+}
+
+// drainMode is drainLocked, lazy or not; s.mu is held.
+func (s *Session) drainMode(lazy bool) {
 	q := &s.q
 	q.mu.Lock()
 	buf, chunks := q.buf, q.chunks
 	q.buf, q.chunks = q.spare[:0], q.spareC[:0]
 	q.spare, q.spareC = nil, nil
 	q.mu.Unlock()
-	if len(chunks) > 0 {
-		s.recordChunks(buf, chunks)
-	}
 	size := hiddenSize
 	if s.live && !s.muted {
 		size = shownSize
 	}
+	if lazy && size == hiddenSize && len(chunks) > 0 {
+		if n, ok := s.supersedes(buf, chunks); ok {
+			q.pendSkip += q.pendLines
+			buf, chunks, q.pend, q.pendC, q.pendLines = q.pend, q.pendC, buf, chunks, n
+			q.putSpare(buf, chunks, size)
+			return
+		}
+	}
+	s.makePending()
+	if len(chunks) > 0 {
+		s.recordChunks(buf, chunks, 0)
+	}
 	q.putSpare(buf, chunks, size)
+}
+
+// supersedes reports whether the lines of chunks alone fill the
+// transcript's line bound, and how many they are.
+func (s *Session) supersedes(buf []byte, chunks []outChunk) (int64, bool) {
+	maxLines, _ := s.log.Limits()
+	if maxLines <= 0 {
+		return 0, false
+	}
+	var n int64
+	for ci := range chunks {
+		start, end := chunkText(buf, chunks, ci)
+		n += int64(bytes.Count(buf[start:end], []byte("\n")) + 1)
+	}
+	return n, n >= int64(maxLines)
+}
+
+// makePending records the lines a lazy drain left unmade, after the
+// dropped ones it counted; s.mu is held.
+func (s *Session) makePending() {
+	q := &s.q
+	if q.pend == nil {
+		return
+	}
+	pend, pendC, skip := q.pend, q.pendC, q.pendSkip
+	q.pend, q.pendC, q.pendLines, q.pendSkip = nil, nil, 0, 0
+	s.recordChunks(pend, pendC, skip)
 }
 
 // appendLocked records l, cut to maxLineBytes and hidden if the session

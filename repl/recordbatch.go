@@ -15,7 +15,7 @@ import (
 
 // recordChunks records the lines of chunks, whose bytes are in buf,
 // and prints them in live mode; s.mu is held.
-func (s *Session) recordChunks(buf []byte, chunks []outChunk) {
+func (s *Session) recordChunks(buf []byte, chunks []outChunk, dropped int64) {
 	shown := s.live && !s.muted
 	var refs []lineRef
 	skipped := 0
@@ -45,7 +45,7 @@ func (s *Session) recordChunks(buf []byte, chunks []outChunk) {
 			show = appendLine(show, s.label.text(), l.Text, s.rawShow)
 		}
 	}
-	s.log.AppendLines(int64(skipped), lines)
+	s.log.AppendLines(dropped+int64(skipped), lines)
 	clear(lines) // the transcript has them; let go of the text here
 	s.q.refs, s.q.lines, s.q.blk, s.q.ends = keepScratch(refs), keepScratch(lines), blk[:0], keepScratch(ends)
 	s.shownLocked(show)
@@ -161,7 +161,7 @@ func scratchBytes[T any](s []T) uintptr {
 }
 
 // A session keeps its buffers between drains, up to maxScratch bytes
-// each, while lines keep coming; once they stop for a recordInterval,
+// each, while lines keep coming; once they stop for trimAfter,
 // up to quietScratch bytes.
 const (
 	maxScratch   = 2 * sizeToMax * hiddenSize
