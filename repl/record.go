@@ -280,6 +280,7 @@ func (s *Session) makePending() {
 	pend, pendC, skip := q.pend, q.pendC, q.pendSkip
 	q.pend, q.pendC, q.pendLines, q.pendSkip = nil, nil, 0, 0
 	s.recordChunks(pend, pendC, skip)
+	q.keepSpare(pend, pendC)
 }
 
 // appendLocked records l, cut to maxLineBytes and hidden if the session

@@ -173,7 +173,25 @@ func (q *outQueue) putSpare(buf []byte, chunks []outChunk, size int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.size = size
-	q.spare, q.spareC = keepScratch(buf), keepScratch(chunks)
+	q.keepSpareLocked(buf, chunks)
+}
+
+// keepSpare keeps a buffer whose lines are recorded for the next drain,
+// unless a larger one is kept already.
+func (q *outQueue) keepSpare(buf []byte, chunks []outChunk) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.keepSpareLocked(buf, chunks)
+}
+
+// keepSpareLocked is keepSpare with q.mu held.
+func (q *outQueue) keepSpareLocked(buf []byte, chunks []outChunk) {
+	if cap(buf) >= cap(q.spare) {
+		q.spare = keepScratch(buf)
+	}
+	if cap(chunks) >= cap(q.spareC) {
+		q.spareC = keepScratch(chunks)
+	}
 }
 
 // trimLocked lets go of buffers a flood made; s.mu is held.
