@@ -202,3 +202,70 @@ func (s *Session) trimLocked() {
 	defer q.mu.Unlock()
 	q.spare, q.spareC = trimScratch(q.spare), trimScratch(q.spareC)
 }
+
+// drainLazy is drain for the recorder: while the lines are hidden, a
+// drain whose lines alone reach the transcript's line bound would push
+// out every line recorded before it, so it only counts its lines and
+// keeps their bytes (pend). The next such drain drops them, counted, as
+// the transcript would have; any other drain makes them first. So a
+// muted flood makes lines only when someone looks, or when it stops.
+func (s *Session) drainLazy() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.drainMode(true)
+}
+
+// drainMode is drainLocked, lazy or not; s.mu is held.
+func (s *Session) drainMode(lazy bool) {
+	q := &s.q
+	q.mu.Lock()
+	buf, chunks := q.buf, q.chunks
+	q.buf, q.chunks = q.spare[:0], q.spareC[:0]
+	q.spare, q.spareC = nil, nil
+	q.mu.Unlock()
+	size := hiddenSize
+	if s.live && !s.muted {
+		size = shownSize
+	}
+	if lazy && size == hiddenSize && len(chunks) > 0 {
+		if n, ok := s.supersedes(buf, chunks); ok {
+			q.pendSkip += q.pendLines
+			buf, chunks, q.pend, q.pendC, q.pendLines = q.pend, q.pendC, buf, chunks, n
+			q.putSpare(buf, chunks, size)
+			return
+		}
+	}
+	s.makePending()
+	if len(chunks) > 0 {
+		s.recordChunks(buf, chunks, 0)
+	}
+	q.putSpare(buf, chunks, size)
+}
+
+// supersedes reports whether the lines of chunks alone fill the
+// transcript's line bound, and how many they are.
+func (s *Session) supersedes(buf []byte, chunks []outChunk) (int64, bool) {
+	maxLines, _ := s.log.Limits()
+	if maxLines <= 0 {
+		return 0, false
+	}
+	var n int64
+	for ci := range chunks {
+		start, end := chunkText(buf, chunks, ci)
+		n += int64(bytes.Count(buf[start:end], []byte("\n")) + 1)
+	}
+	return n, n >= int64(maxLines)
+}
+
+// makePending records the lines a lazy drain left unmade, after the
+// dropped ones it counted; s.mu is held.
+func (s *Session) makePending() {
+	q := &s.q
+	if q.pend == nil {
+		return
+	}
+	pend, pendC, skip := q.pend, q.pendC, q.pendSkip
+	q.pend, q.pendC, q.pendLines, q.pendSkip = nil, nil, 0, 0
+	s.recordChunks(pend, pendC, skip)
+	q.keepSpare(pend, pendC)
+}
