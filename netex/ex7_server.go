@@ -60,7 +60,6 @@ func newEx7Buffer(c *muxClient) (Handler, Handler) {
 // on reading. Then it writes what it can of the queue at once, rather
 // than waiting to be told the socket is writable.
 func (b *ex7Buffer) readALine(int, Event, Exception) error {
-	defer b.c.srv.t.holdLines()()
 	for {
 		if err := b.readLines(); err != nil {
 			return b.readFailed(err)
@@ -151,7 +150,6 @@ func (b *ex7Buffer) readFailed(err error) error {
 // it writes what it can of the queue. Below the mark it registers the
 // read handler again (unless the client sent end-of-file).
 func (b *ex7Buffer) writeALine(int, Event, Exception) error {
-	defer b.c.srv.t.holdLines()()
 	if err := b.send(); err != nil || b.c.closed {
 		return err
 	}

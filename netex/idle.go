@@ -31,7 +31,6 @@ func (w *threadWaiter) Wait(ready func() bool) func() {
 // WaitOn is Wait for a Ready the caller keeps (a socket's). A wait that
 // is not nested in another, the usual case, allocates nothing.
 func (w *threadWaiter) WaitOn(r *iolib.Ready) func() {
-	w.out.emitHeld()
 	prev := w.wait.Swap(r)
 	if prev == nil {
 		return w.unwait

@@ -143,11 +143,8 @@ func (m *muxServer) cleanup() {
 // printf prints to the server's output.
 func (c *muxClient) printf(format string, args ...any) { c.srv.t.Printf(format, args...) }
 
-// setHandler registers h as the client's handler for ev. Lines a
-// handler holds back (ex7's) go out first, so that what the server has
-// printed is never behind what it has registered.
+// setHandler registers h as the client's handler for ev.
 func (c *muxClient) setHandler(ev Event, h Handler) error {
-	c.srv.t.out.emitHeld()
 	return c.srv.base.SetIOHandler(c.fd, ev, h)
 }
 
@@ -167,7 +164,6 @@ func (c *muxClient) register(ev Event, h Handler, registered *bool) error {
 // disconnect is the disconnector called with some of :read, :write,
 // :error: it removes just those handlers of the client.
 func (c *muxClient) disconnect(evs ...Event) {
-	c.srv.t.out.emitHeld()
 	c.srv.base.RemoveFDHandlers(c.fd, evs...)
 }
 

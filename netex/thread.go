@@ -47,19 +47,6 @@ func (t *Thread) Printf(format string, args ...any) {
 // for the lines a server prints per request, without fmt's cost.
 func (t *Thread) printLine(parts ...string) { t.out.writeLine(parts, -1, 0) }
 
-// printLineTail prints the parts, then line (bytes read from a peer),
-// and a newline, without copying line to a string first.
-func (t *Thread) printLineTail(line []byte, parts ...string) { t.out.writeLineTail(parts, -1, 0, line) }
-
-// holdLines keeps the thread's whole lines back until the returned
-// function is called, or the thread waits (see lineWriter.hold). Only a
-// thread whose lines no other thread's lines depend on may use it: ex7's
-// single thread, in its handlers.
-func (t *Thread) holdLines() (release func()) {
-	t.out.hold()
-	return t.out.release
-}
-
 // printCount is printLine with n in decimal between before and the rest,
 // e.g. printCount("Read ", n, " bytes from ", who).
 func (t *Thread) printCount(before string, n int, rest ...string) {
@@ -146,12 +133,7 @@ type lineWriter struct {
 	// direct, when not nil, appends whole lines in place past the
 	// writer (Run.appendLines); false means it could not.
 	direct func(fill func([]byte) []byte) bool
-	held   atomic.Bool // whole lines are kept back too (hold)
 }
-
-// heldMax is how many bytes of whole lines a held lineWriter keeps back
-// before it emits them all the same.
-const heldMax = 64 << 10
 
 func (w *lineWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
@@ -163,10 +145,9 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 
 // appendLines lets fill append whole lines to what the writer holds,
 // under its lock, and emits them as Write would: a thread that prints a
-// run of lines builds them in place. With nothing held, they go straight
-// to the Run's batch or its ThreadAppender when it has one (direct),
-// since lines whole and in order are all that hold promises. fill must
-// not print.
+// run of lines (ex7's handlers) builds them in place. With no partial
+// line held, they go straight to the Run's batch or its ThreadAppender
+// when it has one (direct). fill must not print.
 func (w *lineWriter) appendLines(fill func(buf []byte) []byte) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -178,18 +159,12 @@ func (w *lineWriter) appendLines(fill func(buf []byte) []byte) {
 }
 
 // writeLine writes the parts and a newline, with num in decimal before
-// parts[numAt] (numAt < 0: no number).
+// parts[numAt] (numAt < 0: no number). A line written while no partial
+// line is held is emitted as it stands, without a search for its end.
 func (w *lineWriter) writeLine(parts []string, numAt, num int) {
-	w.writeLineTail(parts, numAt, num, nil)
-}
-
-// writeLineTail is writeLine with tail written after the parts. A line
-// written while no partial line is held is emitted as it stands, without
-// a search for its end.
-func (w *lineWriter) writeLineTail(parts []string, numAt, num int, tail []byte) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	whole := len(w.buf) == 0 && !w.held.Load()
+	whole := len(w.buf) == 0
 	for i, p := range parts {
 		if i == numAt {
 			w.buf = strconv.AppendInt(w.buf, int64(num), 10)
@@ -199,7 +174,7 @@ func (w *lineWriter) writeLineTail(parts []string, numAt, num int, tail []byte) 
 	if numAt == len(parts) {
 		w.buf = strconv.AppendInt(w.buf, int64(num), 10)
 	}
-	w.buf = append(append(w.buf, tail...), '\n')
+	w.buf = append(w.buf, '\n')
 	if whole {
 		w.emit(w.buf)
 		w.buf = w.buf[:0]
@@ -209,42 +184,11 @@ func (w *lineWriter) writeLineTail(parts []string, numAt, num int, tail []byte) 
 }
 
 // emitLines emits the whole lines held, keeping a partial last line.
-// While the writer is held it emits nothing until heldMax bytes wait.
 func (w *lineWriter) emitLines() {
-	if w.held.Load() && len(w.buf) < heldMax {
-		return
-	}
 	if i := bytes.LastIndexByte(w.buf, '\n'); i >= 0 {
 		w.emit(w.buf[:i+1])
 		w.buf = append(w.buf[:0], w.buf[i+1:]...)
 	}
-}
-
-// hold keeps whole lines back, with every other line the thread prints
-// after them, until release. A handler that prints a line for each line
-// it echoes emits them in one piece, in the order printed. The thread's
-// waits emit them too (emitHeld), so nothing is held while it blocks.
-func (w *lineWriter) hold() { w.held.Store(true) }
-
-// release ends hold and emits the whole lines kept back.
-func (w *lineWriter) release() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.held.Store(false)
-	w.emitLines()
-}
-
-// emitHeld emits the whole lines a held writer keeps back, and goes on
-// holding.
-func (w *lineWriter) emitHeld() {
-	if !w.held.Load() {
-		return
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.held.Store(false)
-	w.emitLines()
-	w.held.Store(true)
 }
 
 // flush emits a pending partial line, ended as a Lisp fresh-line would.
