@@ -3,6 +3,8 @@ package netex
 import (
 	"bytes"
 	"errors"
+
+	"github.com/ionetsh/ionetsh/netex/iolib"
 )
 
 // ex7MaxBytes is ex7's high-water mark: once this many bytes are queued
@@ -92,10 +94,7 @@ func (b *ex7Buffer) readLines() error {
 		if err != nil {
 			return err
 		}
-		b.c.srv.t.out.appendLines(func(diag []byte) []byte {
-			return append(append(append(diag, b.readPrefix...), line...), '\n')
-		})
-		b.push(line)
+		b.c.srv.t.out.appendLines(func(diag []byte) []byte { return b.queueLine(diag, line) })
 		return nil
 	}
 	b.c.sock.Consume(b.takeLines(lines))
@@ -112,17 +111,19 @@ func (b *ex7Buffer) takeLines(lines []byte) int {
 			if n < 0 {
 				break
 			}
-			line := lines[took : took+n]
+			diag = b.queueLine(diag, iolib.TrimEOL(lines[took:took+n+1]))
 			took += n + 1
-			if n > 0 && line[n-1] == '\r' {
-				line = line[:n-1]
-			}
-			diag = append(append(append(diag, b.readPrefix...), line...), '\n')
-			b.push(line)
 		}
 		return diag
 	})
 	return took
+}
+
+// queueLine queues line and appends to diag what ex7 prints on reading
+// it.
+func (b *ex7Buffer) queueLine(diag, line []byte) []byte {
+	b.push(line)
+	return append(append(append(diag, b.readPrefix...), line...), '\n')
 }
 
 // readFailed handles the conditions of readALine. End-of-file may be a

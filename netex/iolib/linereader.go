@@ -31,7 +31,7 @@ func (s *Socket) ReadLineBytes(ctx context.Context) ([]byte, error) {
 		}
 		s.r.Discard(len(b))
 		s.extra.pending.Add(-int64(len(b)))
-		return trimEOL(b), nil
+		return TrimEOL(b), nil
 	}
 	g, err := s.guard(ctx, unix.POLLIN)
 	if err != nil {
@@ -48,7 +48,7 @@ func (s *Socket) ReadLineBytes(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return trimEOL(b), nil
+	return TrimEOL(b), nil
 }
 
 // SetReadBufferSize gives the socket a line reader that reads up to n
@@ -107,8 +107,8 @@ func (s *Socket) peekLine() []byte {
 	return nil
 }
 
-// trimEOL strips a line's LF or CRLF.
-func trimEOL(b []byte) []byte {
+// TrimEOL strips a line's LF or CRLF.
+func TrimEOL(b []byte) []byte {
 	if n := len(b); n > 0 && b[n-1] == '\n' {
 		b = b[:n-1]
 	}
