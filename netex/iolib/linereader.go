@@ -29,8 +29,7 @@ func (s *Socket) ReadLineBytes(ctx context.Context) ([]byte, error) {
 		if ctx.Err() != nil {
 			return nil, s.interrupted()
 		}
-		s.r.Discard(len(b))
-		s.extra.pending.Add(-int64(len(b)))
+		s.Consume(len(b))
 		return TrimEOL(b), nil
 	}
 	g, err := s.guard(ctx, unix.POLLIN)
@@ -71,10 +70,9 @@ func (s *Socket) SetReadBufferSize(n int) {
 func (s *Socket) BufferedLines(ctx context.Context) []byte {
 	b, _ := s.r.Peek(s.r.Buffered())
 	i := bytes.LastIndexByte(b, '\n')
-	if i < 0 || ctx.Err() != nil || s.budget.reserve(i+1) != nil {
+	if i < 0 || ctx.Err() != nil || !s.fitsBudget(i+1) {
 		return nil
 	}
-	s.budget.release(i + 1)
 	return b[:i+1]
 }
 
@@ -90,11 +88,21 @@ func (s *Socket) Consume(n int) {
 // consuming it: reading it then cannot block or fail.
 func (s *Socket) bufferedLine() ([]byte, bool) {
 	b := s.peekLine()
-	if b == nil || s.budget.reserve(len(b)) != nil {
+	if b == nil || !s.fitsBudget(len(b)) {
 		return nil, false
 	}
-	s.budget.release(len(b))
 	return b, true
+}
+
+// fitsBudget reports whether n more bytes of line would fit the heap
+// budget now, so that returning them from the buffer cannot fail where
+// reading them would.
+func (s *Socket) fitsBudget(n int) bool {
+	if s.budget.reserve(n) != nil {
+		return false
+	}
+	s.budget.release(n)
+	return true
 }
 
 // peekLine returns the next line, LF included, if the read buffer holds
