@@ -104,11 +104,7 @@ func splitKept(refs []lineRef, buf []byte, chunks []outChunk, maxLines int, maxB
 			from := start + j + 1 // start when j < 0
 			n := int64(visible.CutLen(buf[from:end], maxLineBytes))
 			if len(refs) > 0 && (len(refs) >= maxLines || size+n > maxBytes) {
-				skipped := bytes.Count(buf[start:end], []byte("\n")) + 1
-				for k := range ci {
-					s, e := chunkText(buf, chunks, k)
-					skipped += bytes.Count(buf[s:e], []byte("\n")) + 1
-				}
+				skipped := bytes.Count(buf[start:end], []byte("\n")) + 1 + countLines(buf, chunks[:ci])
 				slices.Reverse(refs)
 				return refs, skipped
 			}
@@ -249,12 +245,19 @@ func (s *Session) supersedes(buf []byte, chunks []outChunk) (int64, bool) {
 	if maxLines <= 0 {
 		return 0, false
 	}
-	var n int64
+	n := int64(countLines(buf, chunks))
+	return n, n >= int64(maxLines)
+}
+
+// countLines returns how many lines chunks hold, as splitChunks splits
+// them.
+func countLines(buf []byte, chunks []outChunk) int {
+	n := 0
 	for ci := range chunks {
 		start, end := chunkText(buf, chunks, ci)
-		n += int64(bytes.Count(buf[start:end], []byte("\n")) + 1)
+		n += bytes.Count(buf[start:end], []byte("\n")) + 1
 	}
-	return n, n >= int64(maxLines)
+	return n
 }
 
 // makePending records the lines a lazy drain left unmade, after the
