@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ionetsh/ionetsh/internal/nettest"
 )
 
 // TestStandaloneResetBeforeAccept is spec §6's reset before accept for
@@ -116,17 +118,13 @@ func waitLine(t *testing.T, lines <-chan string, re *regexp.Regexp) string {
 // /proc/PID/stat, within a deadline.
 func waitStopped(t *testing.T, pid int) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
+	err := nettest.PollUntil(func() (bool, error) {
 		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			t.Fatal(err)
-		}
 		// The state follows the command name, which is in parentheses.
-		if i := bytes.LastIndexByte(b, ')'); i >= 0 && i+2 < len(b) && b[i+2] == 'T' {
-			return
-		}
-		time.Sleep(time.Millisecond)
+		i := bytes.LastIndexByte(b, ')')
+		return i >= 0 && i+2 < len(b) && b[i+2] == 'T', err
+	})
+	if err != nil {
+		t.Fatalf("process %d did not stop: %v", pid, err)
 	}
-	t.Fatalf("process %d did not stop", pid)
 }
